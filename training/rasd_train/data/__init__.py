@@ -1,0 +1,1 @@
+"""Corpus tools: the inline annotation format, validation, statistics, converters, the real-news set."""
