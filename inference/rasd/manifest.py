@@ -1,0 +1,89 @@
+"""The model folder's manifest (``rasd.json``): everything that shapes inputs and outputs.
+
+The runtime reads normalisation, tokenizer specials, window sizes, label sets and thresholds from
+here and never from defaults in code, so a model is served exactly as it was trained.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rasd.align import SpecialTokens
+from rasd.schema import LabelSchema
+from rasd.text import Normalization
+
+MANIFEST_NAME = "rasd.json"
+FORMAT = "rasd-model"
+FORMAT_VERSION = 1
+
+
+class ModelFolderError(FileNotFoundError):
+    """A model folder that lacks a file the runtime needs; the message names the file."""
+
+
+@dataclass
+class Manifest:
+    schema: LabelSchema
+    normalization: Normalization
+    max_length: int
+    stride: int
+    special_tokens: SpecialTokens
+    thresholds: dict[str, float]
+    tasks: dict[str, str] = field(default_factory=lambda: {"tagger": "tagger", "classifier": "classifier"})
+    rasd_version: str = ""
+    base_model: str = ""
+    onnx: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "rasd_version": self.rasd_version,
+            "base_model": self.base_model,
+            "schema": self.schema.to_dict(),
+            "normalization": self.normalization.to_dict(),
+            "max_length": self.max_length,
+            "stride": self.stride,
+            "special_tokens": self.special_tokens.to_dict(),
+            "thresholds": dict(self.thresholds),
+            "tasks": dict(self.tasks),
+            "onnx": dict(self.onnx),
+            "extra": dict(self.extra),
+        }
+
+    def save(self, folder) -> Path:
+        path = Path(folder) / MANIFEST_NAME
+        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, folder) -> "Manifest":
+        path = Path(folder) / MANIFEST_NAME
+        if not path.is_file():
+            raise ModelFolderError(f"{path} not found: {folder} is not a rasd model folder")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            raise ModelFolderError(f"{path}: not a rasd manifest (format={data.get('format')!r})")
+        if data.get("format_version", 0) > FORMAT_VERSION:
+            raise ModelFolderError(f"{path}: format_version {data['format_version']} is newer than this rasd reads")
+        schema = LabelSchema.from_dict(data["schema"])
+        thresholds = {k: float(v) for k, v in data["thresholds"].items()}
+        missing = [lab for lab in schema.labels if lab not in thresholds]
+        if missing:
+            raise ModelFolderError(f"{path}: no threshold for labels {missing}")
+        return cls(
+            schema=schema,
+            normalization=Normalization.from_dict(data["normalization"]),
+            max_length=int(data["max_length"]),
+            stride=int(data["stride"]),
+            special_tokens=SpecialTokens(**data["special_tokens"]),
+            thresholds=thresholds,
+            tasks=dict(data.get("tasks", {"tagger": "tagger", "classifier": "classifier"})),
+            rasd_version=data.get("rasd_version", ""),
+            base_model=data.get("base_model", ""),
+            onnx=dict(data.get("onnx", {})),
+            extra=dict(data.get("extra", {})),
+        )

@@ -1,0 +1,163 @@
+"""Loading a model folder and running both tasks over sentences and documents."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from rasd.align import Window, encode_words
+from rasd.backends import make_backend
+from rasd.decode import decide_labels, decode_spans
+from rasd.manifest import Manifest, ModelFolderError
+from rasd.sentences import split_sentences
+from rasd.text import tokenize
+
+
+@dataclass
+class SentencePrediction:
+    start: int
+    end: int
+    labels: list[str]
+    scores: dict[str, float]
+    spans: list[dict] = field(default_factory=list)  # offsets relative to the sentence
+
+
+def resolve_model_path(path_or_repo_id: str, revision: str | None = None) -> Path:
+    """A local folder as is; otherwise a Hub repository through the local Hub cache."""
+    path = Path(path_or_repo_id)
+    if path.is_dir():
+        return path
+    if path_or_repo_id.startswith((".", "/")) or path_or_repo_id.count("/") != 1:
+        raise ModelFolderError(f"model folder not found: {path_or_repo_id}")
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(path_or_repo_id, revision=revision,
+                                      allow_patterns=["*.json", "*.onnx", "*.onnx.data", "*.safetensors", "*.txt"]))
+    except Exception as exc:  # network errors, missing repo, offline mode with an empty cache
+        raise ModelFolderError(
+            f"could not get model {path_or_repo_id!r} from the Hugging Face Hub or its local cache "
+            f"({type(exc).__name__}); pass a local model folder instead"
+        ) from None
+
+
+class Model:
+    """A loaded rasd model: tokenizer, manifest, and one backend per task."""
+
+    def __init__(self, folder, backend: str = "auto", device: str = "cpu", precision: str = "fp32",
+                 threads: int | None = None):
+        from tokenizers import Tokenizer
+
+        self.folder = Path(folder)
+        self.manifest = Manifest.load(self.folder)
+        tagger_dir = self.folder / self.manifest.tasks["tagger"]
+        cls_dir = self.folder / self.manifest.tasks["classifier"]
+        tok_path = tagger_dir / "tokenizer.json"
+        if not tok_path.is_file():
+            raise ModelFolderError(f"{tok_path} not found")
+        self.tokenizer = Tokenizer.from_file(str(tok_path))
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        threads = threads or os.cpu_count()
+        self.tagger = make_backend(backend, tagger_dir, "tagger", device, precision, threads)
+        self.classifier = make_backend(backend, cls_dir, "classifier", device, precision, threads)
+        self.pad_id = self.tokenizer.token_to_id(self.manifest.special_tokens.pad) or 0
+
+    # -- encoding --------------------------------------------------------------------------
+    def encode(self, text: str):
+        tokens = tokenize(text)
+        m = self.manifest
+        windows = encode_words(self.tokenizer, [t.text for t in tokens], m.normalization, m.max_length,
+                               m.stride, m.special_tokens)
+        return tokens, windows
+
+    def _run(self, backend, windows: Sequence[Window], batch_size: int) -> list[np.ndarray]:
+        """Logits per window, batched by similar length so little compute goes to padding."""
+        order = sorted(range(len(windows)), key=lambda k: len(windows[k].input_ids))
+        out: list[np.ndarray | None] = [None] * len(windows)
+        for b in range(0, len(order), batch_size):
+            idx = order[b : b + batch_size]
+            width = max(len(windows[k].input_ids) for k in idx)
+            ids = np.full((len(idx), width), self.pad_id, dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for r, k in enumerate(idx):
+                n = len(windows[k].input_ids)
+                ids[r, :n] = windows[k].input_ids
+                mask[r, :n] = 1
+            logits = backend(ids, mask)
+            for r, k in enumerate(idx):
+                out[k] = logits[r, : len(windows[k].input_ids)] if logits.ndim == 3 else logits[r]
+        return out
+
+    # -- prediction ------------------------------------------------------------------------
+    def predict_sentences(self, texts: Sequence[str], batch_size: int = 32) -> list[SentencePrediction]:
+        """Labels with scores and spans (offsets into each sentence) for each sentence."""
+        m = self.manifest
+        encoded = [self.encode(t) for t in texts]
+        flat = [(s, w) for s, (_, wins) in enumerate(encoded) for w in wins]
+        windows = [w for _, w in flat]
+        tag_logits = self._run(self.tagger, windows, batch_size)
+        cls_logits = self._run(self.classifier, windows, batch_size)
+        tags = m.schema.tags
+        results, k0 = [], 0
+        for s, (tokens, wins) in enumerate(encoded):
+            word_tag = ["O"] * len(tokens)
+            word_score = [1.0] * len(tokens)
+            probs = np.zeros(len(m.schema.labels))
+            for k, win in enumerate(wins, k0):
+                p = _softmax(tag_logits[k])
+                for pos in win.first_subtokens:
+                    w = win.word_ids[pos]
+                    if win.owned[0] <= w < win.owned[1]:
+                        best = int(p[pos].argmax())
+                        word_tag[w], word_score[w] = tags[best], float(p[pos, best])
+                # a label anywhere in a long sentence is a label of the sentence
+                probs = np.maximum(probs, 1.0 / (1.0 + np.exp(-cls_logits[k])))
+            k0 += len(wins)
+            labels = decide_labels(probs, m.schema.labels, m.thresholds)
+            spans = [
+                {"start": sp.start, "end": sp.end, "label": sp.label, "text": texts[s][sp.start : sp.end],
+                 "score": round(score, 4)}
+                for sp, score in decode_spans(tokens, word_tag, word_score)
+            ]
+            results.append(SentencePrediction(0, len(texts[s]), labels,
+                                              {lab: round(float(p), 4) for lab, p in zip(m.schema.labels, probs)}, spans))
+        return results
+
+    def predict_documents(self, texts: Sequence[str], batch_size: int = 32) -> list[dict]:
+        """Split each document into sentences and return the output record of ``rasd predict``."""
+        bounds = [split_sentences(t) for t in texts]
+        flat = [(d, a, b) for d, bs in enumerate(bounds) for a, b in bs]
+        preds = self.predict_sentences([texts[d][a:b] for d, a, b in flat], batch_size)
+        docs = [{"text": t, "sentences": [], "spans": []} for t in texts]
+        for (d, a, b), p in zip(flat, preds):
+            docs[d]["sentences"].append({"start": a, "end": b, "labels": p.labels, "scores": p.scores})
+            for sp in p.spans:
+                docs[d]["spans"].append({**sp, "start": sp["start"] + a, "end": sp["end"] + a})
+        return docs
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def load(path_or_repo_id, backend: str = "auto", device: str = "cpu", precision: str = "fp32",
+         threads: int | None = None, revision: str | None = None) -> Model:
+    """Load a model folder or Hub id; see the README for the folder layout."""
+    return Model(resolve_model_path(str(path_or_repo_id), revision), backend, device, precision, threads)
+
+
+def iter_batches(items: Iterable, size: int):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,93 @@
+"""Sub-token alignment, windows and BIO decoding: offsets exact, nothing lost or doubled."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rasd.align import IGNORE_INDEX, SpecialTokens, align_labels, encode_words, word_tags
+from rasd.decode import decode_spans, repair_iob2, tags_to_word_spans
+from rasd.records import Span
+from rasd.text import Normalization, tokenize
+
+
+def make_tokenizer():
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    vocab = {t: i for i, t in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "قصف", "##ف", "حمص",
+                                          "ب", "##ريف", "ال", "##جيش", "3", "،", "."])}
+    tok = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]", max_input_chars_per_word=100))
+    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    return tok
+
+
+def test_word_tags_from_char_spans():
+    text = "قصف الجيش بريف حمص،فجرا"
+    toks = tokenize(text)
+    tags = word_tags(toks, [Span(4, 9, "ACTOR"), Span(10, 18, "LOCATION")])
+    assert tags == ["O", "B-ACTOR", "B-LOCATION", "I-LOCATION", "O", "O"]
+
+
+def test_first_subtoken_carries_the_label():
+    tok = make_tokenizer()
+    words = ["بريف", "حمص"]
+    (win,) = encode_words(tok, words, Normalization(), max_length=16)
+    assert win.word_ids == [None, 0, 0, 1, None]
+    assert align_labels(win, [3, 4]) == [IGNORE_INDEX, 3, IGNORE_INDEX, 4, IGNORE_INDEX]
+
+
+def test_diacritics_are_stripped_before_subword_lookup():
+    tok = make_tokenizer()
+    (win,) = encode_words(tok, ["قَصْف"], Normalization(), max_length=8)
+    assert tok.id_to_token(win.input_ids[1]) == "قصف"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["قصف", "بريف", "الجيش", "حمص", "3", "،", "xyz"]), min_size=0, max_size=60),
+       st.integers(min_value=6, max_value=20), st.integers(min_value=0, max_value=8))
+def test_windows_fit_and_every_word_is_owned_once(words, max_length, stride):
+    tok = make_tokenizer()
+    wins = encode_words(tok, words, Normalization(), max_length=max_length, stride=stride, special=SpecialTokens())
+    owners = []
+    for w in wins:
+        assert len(w.input_ids) <= max_length
+        assert w.word_ids[0] is None and w.word_ids[-1] is None
+        present = {i for i in w.word_ids if i is not None}
+        owners += list(range(*w.owned))
+        assert all(i in present for i in range(*w.owned))
+    assert owners == list(range(len(words)))
+
+
+def test_repair_rule_turns_orphan_inside_tags_into_beginnings():
+    assert repair_iob2(["I-TIME", "I-TIME", "O", "I-ACTOR", "B-ACTOR", "I-WEAPON"]) == [
+        "B-TIME", "I-TIME", "O", "B-ACTOR", "B-ACTOR", "B-WEAPON"]
+    assert tags_to_word_spans(["B-ACTOR", "I-ACTOR", "I-LOCATION"]) == [(0, 2, "ACTOR"), (2, 3, "LOCATION")]
+
+
+def test_decoded_spans_never_start_or_end_on_punctuation():
+    text = "قصف «حمص» ."
+    toks = tokenize(text)
+    spans = decode_spans(toks, ["O", "B-LOCATION", "I-LOCATION", "I-LOCATION", "B-TIME"], [1, .9, .8, .7, .6])
+    assert [(text[s.start:s.end], s.label) for s, _ in spans] == [("حمص", "LOCATION")]
+    assert abs(spans[0][1] - 0.8) < 1e-9
+
+
+WORDS = st.sampled_from(["قصف", "الجيشُ", "بريف", "حمص", "١١", "،", ".", "\u200fالقوات", "(", "ـمدينة"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(WORDS, st.sampled_from([" ", "", "  "])), min_size=1, max_size=25), st.data())
+def test_spans_survive_tags_and_decoding_exactly(pieces, data):
+    text = "".join(w + sep for w, sep in pieces)
+    toks = tokenize(text)
+    words = [i for i, t in enumerate(toks) if t.is_word]
+    spans, i = [], 0
+    while i < len(words):
+        if data.draw(st.booleans()):
+            j = data.draw(st.integers(min_value=i, max_value=min(i + 3, len(words) - 1)))
+            a, b = toks[words[i]], toks[words[j]]
+            spans.append(Span(a.start, b.end, data.draw(st.sampled_from(["ACTOR", "TIME"]))))
+            i = j + 1
+        else:
+            i += 1
+    tags = word_tags(toks, spans)
+    decoded = [s for s, _ in decode_spans(toks, tags)]
+    assert decoded == spans
