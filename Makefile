@@ -8,7 +8,7 @@ DATA ?= data/events/dev.jsonl data/events/test.jsonl
 SAMPLES ?= data/samples/articles.jsonl
 PRED ?= runs/quickstart/predictions.jsonl
 
-.PHONY: help venv quickstart train evaluate predict test corpus validate-data data-stats clean
+.PHONY: help venv quickstart train evaluate predict test corpus validate-data data-stats real-dev convert clean
 
 help:
 	@echo "make quickstart   train the offline quickstart model and predict on data/samples (CPU, minutes)"
@@ -57,3 +57,9 @@ data-stats: venv
 
 clean:
 	rm -rf runs .pytest_cache
+
+real-dev: venv
+	$(VENV)/bin/rasd-train real-dev
+
+convert: venv
+	$(VENV)/bin/rasd-train convert --from $(FROM) --to $(TO) $(IN) $(OUT)

@@ -39,6 +39,80 @@ def _corpus(args, rest) -> int:
     return 0
 
 
+def _validate(args, rest) -> int:
+    from rasd_train.data.validate import count_by_split, validate_corpus, validate_inline_sources
+
+    problems = validate_inline_sources(args.src) + validate_corpus(args.data, src_dir=args.src)
+    if args.real_dev:
+        problems += _real_dev_problems(args.real_dev)
+    for p in problems:
+        sys.stdout.write(f"{p}\n")
+    counts = count_by_split(args.data)
+    sys.stdout.write(", ".join(f"{k} {v}" for k, v in counts.items()) + f" sentences; {len(problems)} problem(s)\n")
+    return 1 if problems else 0
+
+
+def _real_dev_problems(path):
+    """Rebuild the real-news set from ../shared (SHA-1s checked) and validate every record.
+
+    When the local annotation source exists (it holds newspaper text and is never committed), the
+    stored references must also be exactly what it builds.
+    """
+    import json
+    from pathlib import Path
+
+    from rasd.records import RecordError, record_problems
+    from rasd.schema import LabelSchema
+    from rasd_train.data.realdev import build_references, load_real_dev
+    from rasd_train.data.shared import SharedDataMissing
+
+    try:
+        records = load_real_dev(path)
+    except SharedDataMissing as exc:
+        log.warning("real-news dev set not checked: %s", exc)
+        return []
+    except RecordError as err:
+        return [err]
+    errors = [RecordError(path, n, f"record {r.id!r}: {p}") for n, r in enumerate(records, 1)
+              for p in record_problems(r, LabelSchema())]
+    src = Path(path).parent / "src" / "saudinewsnet.txt"
+    if src.is_file():
+        refs, src_errors, _ = build_references(src)
+        errors += src_errors
+        stored = [json.loads(x) for x in open(path, encoding="utf-8") if x.strip()]
+        if not src_errors and stored != refs:
+            errors.append(RecordError(path, 0, f"out of date with {src} (run `make real-dev`)"))
+    return errors
+
+
+def _stats(args, rest) -> int:
+    from rasd_train.data.stats import corpus_stats, update_card
+
+    text = corpus_stats(args.data)
+    sys.stdout.write(text + "\n")
+    if args.card and update_card(args.card, text):
+        log.info("updated %s", args.card)
+    return 0
+
+
+def _convert(args, rest) -> int:
+    from rasd_train.data.convert import CONVERTERS
+
+    fn = CONVERTERS.get((args.source_format, args.target_format))
+    if fn is None:
+        raise SystemExit(f"no converter from {args.source_format} to {args.target_format}; "
+                         f"available: {', '.join(f'{a}->{b}' for a, b in CONVERTERS)}")
+    n = fn(args.input, args.output)
+    sys.stdout.write(f"{n} sentences written to {args.output}\n")
+    return 0
+
+
+def _real_dev(args, rest) -> int:
+    from rasd_train.data.realdev import main as realdev_main
+
+    return realdev_main([args.src, "--write", args.out])
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="rasd-train", description="Train and evaluate rasd models.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -57,6 +131,25 @@ def main(argv=None) -> int:
     p.add_argument("--src", default="data/events/src")
     p.add_argument("--out", default="data/events")
     p.set_defaults(func=_corpus)
+    p = sub.add_parser("validate-data", help="check the corpus against every rule; non-zero exit on problems")
+    p.add_argument("--data", default="data/events")
+    p.add_argument("--src", default="data/events/src")
+    p.add_argument("--real-dev", default="data/real-dev/saudinewsnet.jsonl")
+    p.set_defaults(func=_validate)
+    p = sub.add_parser("data-stats", help="corpus counts; rewrites the stats block of the data card")
+    p.add_argument("--data", default="data/events")
+    p.add_argument("--card", default="data/README.md")
+    p.set_defaults(func=_stats)
+    p = sub.add_parser("convert", help="convert between CoNLL/BIO, records (JSONL) and Label Studio exports")
+    p.add_argument("--from", dest="source_format", required=True, choices=["conll", "jsonl", "labelstudio"])
+    p.add_argument("--to", dest="target_format", required=True, choices=["conll", "jsonl"])
+    p.add_argument("input")
+    p.add_argument("output")
+    p.set_defaults(func=_convert)
+    p = sub.add_parser("real-dev", help="store the real-news dev set references (needs ../shared)")
+    p.add_argument("--src", default="data/real-dev/src/saudinewsnet.txt")
+    p.add_argument("--out", default="data/real-dev/saudinewsnet.jsonl")
+    p.set_defaults(func=_real_dev)
     args, rest = parser.parse_known_args(argv)
     if rest and args.command != "train":
         parser.error(f"unrecognized arguments: {' '.join(rest)}")

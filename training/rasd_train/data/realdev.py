@@ -59,13 +59,13 @@ def parse_source(path, schema: LabelSchema, errors: list) -> list[tuple[int, str
     return items
 
 
-def build_references(source, schema: LabelSchema | None = None) -> tuple[list[dict], list[RecordError]]:
-    """Locate each annotated sentence in its article; return reference rows and all problems."""
+def build_references(source, schema: LabelSchema | None = None) -> tuple[list[dict], list[RecordError], list[Record]]:
+    """Locate each annotated sentence in its article; return reference rows, problems, records."""
     schema = schema or LabelSchema()
     errors: list[RecordError] = []
     items = parse_source(source, schema, errors)
     contents = _articles({url for _, url, *_ in items})
-    refs, seen = [], set()
+    refs, seen, records = [], set(), []
     for n, (lineno, url, labels, text, spans) in enumerate(items, 1):
         content = contents.get(url)
         if content is None:
@@ -84,11 +84,12 @@ def build_references(source, schema: LabelSchema | None = None) -> tuple[list[di
             errors.append(RecordError(source, lineno, p))
         if spans and not labels:
             errors.append(RecordError(source, lineno, "spans in a sentence with no event label (project rule: none there)"))
+        records.append(rec)
         refs.append({
             "id": rec.id, "url": url, "start": start, "end": start + len(text), "sha1": sha1(text),
             "labels": labels, "spans": [s.to_dict() for s in spans],
         })
-    return refs, errors
+    return refs, errors, records
 
 
 def load_real_dev(path=REFS) -> list[Record]:
@@ -114,11 +115,10 @@ def main(argv=None) -> int:
     parser.add_argument("--write", type=Path, default=None, help=f"write references here (e.g. {REFS})")
     args = parser.parse_args(argv)
     schema = LabelSchema()
-    refs, errors = build_references(args.source, schema)
+    refs, errors, records = build_references(args.source, schema)
     for err in errors:
         sys.stdout.write(f"{err}\n")
-    recs = [Record(r["id"], "x" * r["end"], r["labels"], [], r["url"]) for r in refs]
-    sys.stdout.write(summary(recs, schema).replace("0 spans", f"{sum(len(r['spans']) for r in refs)} spans") + "\n")
+    sys.stdout.write(summary(records, schema) + "\n")
     sys.stdout.write(f"{len(errors)} error(s)\n")
     if args.write and not errors:
         with open(args.write, "w", encoding="utf-8") as fh:
