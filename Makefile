@@ -8,7 +8,7 @@ DATA ?= data/events/dev.jsonl data/events/test.jsonl
 SAMPLES ?= data/samples/articles.jsonl
 PRED ?= runs/quickstart/predictions.jsonl
 
-.PHONY: help venv quickstart train evaluate predict test corpus validate-data data-stats real-dev convert clean
+.PHONY: help venv quickstart train evaluate predict test test-inference export publish corpus validate-data data-stats real-dev convert clean
 
 help:
 	@echo "make quickstart   train the offline quickstart model and predict on data/samples (CPU, minutes)"
@@ -45,6 +45,29 @@ predict: venv
 
 test: venv
 	HF_HUB_OFFLINE=1 $(VENV)/bin/python -m pytest -q $(PYTEST_ARGS)
+
+# The inference package alone, in a clean venv without torch/transformers/datasets/evaluate/accelerate,
+# runs its tests and predicts with a real exported model (the tiny test model, trained and exported
+# with the training venv first).
+INFER_VENV ?= .venv-infer
+INFER_TESTS = tests/test_text.py tests/test_records.py tests/test_align_decode.py tests/test_sentences.py \
+	tests/test_events.py tests/test_io.py
+test-inference: venv
+	rm -rf $(INFER_VENV) runs/ci-tiny
+	$(PYTHON) -m venv $(INFER_VENV)
+	$(INFER_VENV)/bin/python -m pip install -q --upgrade pip
+	$(INFER_VENV)/bin/python -m pip install -q ./inference pytest hypothesis
+	@size=$$(du -sm $(INFER_VENV) | cut -f1); echo "inference venv: $$size MB (with pytest and hypothesis)"
+	HF_HUB_OFFLINE=1 $(VENV)/bin/python tests/build_tiny_model.py runs/ci-tiny > /dev/null 2>&1
+	$(INFER_VENV)/bin/python -c "import importlib.util as u, sys; bad=[m for m in ('torch','transformers','datasets','evaluate','accelerate') if u.find_spec(m)]; sys.exit(f'inference venv has {bad}') if bad else print('no torch, transformers, datasets, evaluate, accelerate')"
+	cd tests && RASD_TEST_MODEL=$(CURDIR)/runs/ci-tiny/run/model HF_HUB_OFFLINE=1 ../$(INFER_VENV)/bin/python -m pytest -q -p no:cacheprovider $(INFER_TESTS:tests/%=%)
+
+publish: venv
+	$(VENV)/bin/rasd-train publish --model $(MODEL) --repo-id $(REPO_ID) $(if $(PRIVATE),--private) \
+		$(if $(REVISION),--revision $(REVISION)) $(if $(TAG),--tag $(TAG)) $(if $(DRY_RUN),--dry-run)
+
+export: venv
+	$(VENV)/bin/rasd-train export --model $(MODEL)
 
 corpus: venv
 	$(VENV)/bin/rasd-train corpus

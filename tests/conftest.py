@@ -52,3 +52,22 @@ def mini_records():
     from rasd.records import read_records
 
     return read_records(MINI)
+
+
+@pytest.fixture(scope="session")
+def onnx_model(tmp_path_factory, request):
+    """A model folder with ONNX files: $RASD_TEST_MODEL (the inference-only CI venv), else the tiny
+    model exported here through ``rasd_train.export``."""
+    given = os.environ.get("RASD_TEST_MODEL")
+    if given:
+        return Path(given)
+    pytest.importorskip("torch", reason="exporting needs torch; set RASD_TEST_MODEL to an exported model")
+    import shutil
+
+    from rasd_train.export import export
+
+    folder, _ = request.getfixturevalue("tiny_run")
+    out = tmp_path_factory.mktemp("onnx") / "model"
+    shutil.copytree(folder, out)
+    export(out, str(MINI), tolerance=100.0)
+    return out

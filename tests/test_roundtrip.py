@@ -94,7 +94,7 @@ def test_rasd_predict_cli_resumes_without_duplicates(tiny_run, mini_records, tmp
     ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(ids) == [f"d{i}" for i in range(6)]
     errors = (tmp_path / "out.jsonl.errors").read_text(encoding="utf-8")
-    assert "in.jsonl:4: JSONDecodeError" in errors
+    assert "in.jsonl:4: invalid JSON" in errors
     strict = subprocess.run([sys.executable, "-m", "rasd.cli", "predict", "--model", str(folder), "--input", str(inp),
                              "--output", str(tmp_path / "o2.jsonl"), "--backend", "torch", "--strict", "--quiet"],
                             capture_output=True, text=True, cwd=ROOT)

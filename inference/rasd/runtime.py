@@ -12,6 +12,7 @@ import numpy as np
 from rasd.align import Window, encode_words
 from rasd.backends import make_backend
 from rasd.decode import decide_labels, decode_spans
+from rasd.events import build_events
 from rasd.manifest import Manifest, ModelFolderError
 from rasd.sentences import split_sentences
 from rasd.text import tokenize
@@ -129,7 +130,7 @@ class Model:
         return results
 
     def predict_documents(self, texts: Sequence[str], batch_size: int = 32) -> list[dict]:
-        """Split each document into sentences and return the output record of ``rasd predict``."""
+        """Split each document into sentences; the output record of ``rasd predict`` (events included)."""
         bounds = [split_sentences(t) for t in texts]
         flat = [(d, a, b) for d, bs in enumerate(bounds) for a, b in bs]
         preds = self.predict_sentences([texts[d][a:b] for d, a, b in flat], batch_size)
@@ -138,6 +139,8 @@ class Model:
             docs[d]["sentences"].append({"start": a, "end": b, "labels": p.labels, "scores": p.scores})
             for sp in p.spans:
                 docs[d]["spans"].append({**sp, "start": sp["start"] + a, "end": sp["end"] + a})
+        for doc in docs:
+            doc["events"] = build_events(doc)
         return docs
 
 

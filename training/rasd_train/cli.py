@@ -113,6 +113,31 @@ def _real_dev(args, rest) -> int:
     return realdev_main([args.src, "--write", args.out])
 
 
+def _export(args, rest) -> int:
+    import json
+
+    from rasd_train.export import export
+
+    report = export(args.model, args.check_data or None, args.tolerance)
+    sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _publish(args, rest) -> int:
+    from rasd_train.publish import PublishError, publish
+
+    try:
+        res = publish(args.model, args.repo_id, private=args.private, revision=args.revision or None,
+                      tag=args.tag or None, dry_run=args.dry_run)
+    except PublishError as exc:
+        log.error("%s", exc)
+        return 2
+    sys.stdout.write(f"{'dry run: would push' if args.dry_run else 'pushed'} {res['folder']}\n{res['files']}\n")
+    if "commit" in res:
+        sys.stdout.write(f"commit: {res['commit']}\n")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="rasd-train", description="Train and evaluate rasd models.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -150,10 +175,25 @@ def main(argv=None) -> int:
     p.add_argument("--src", default="data/real-dev/src/saudinewsnet.txt")
     p.add_argument("--out", default="data/real-dev/saudinewsnet.jsonl")
     p.set_defaults(func=_real_dev)
+    p = sub.add_parser("export", help="write ONNX fp32 + int8 for both tasks and check them against torch")
+    p.add_argument("--model", required=True)
+    p.add_argument("--check-data", default="data/events/dev.jsonl")
+    p.add_argument("--tolerance", type=float, default=None, help="max int8 F1 drop in points (default 0.5)")
+    p.set_defaults(func=_export)
+    p = sub.add_parser("publish", help="push a model folder to the Hugging Face Hub (HF_TOKEN from the environment)")
+    p.add_argument("--model", required=True)
+    p.add_argument("--repo-id", required=True)
+    p.add_argument("--private", action="store_true")
+    p.add_argument("--revision", default="", help="branch to push to (default: main)")
+    p.add_argument("--tag", default="", help="release tag (default: v<rasd version>)")
+    p.add_argument("--dry-run", action="store_true", help="build and check the folder, list it, push nothing")
+    p.set_defaults(func=_publish)
     args, rest = parser.parse_known_args(argv)
     if rest and args.command != "train":
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    logging.basicConfig(level=os.environ.get("RASD_LOG", "INFO"), format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for name in ("rasd", "rasd_train"):
+        logging.getLogger(name).setLevel(os.environ.get("RASD_LOG", "INFO"))
     from rasd.records import RecordError
     from rasd_train.base import BaseModelUnavailable
     from rasd_train.config import ConfigError

@@ -76,6 +76,9 @@ class TrainConfig:
     classifier: dict[str, Any] = field(default_factory=dict)
     seed: int = 42
     output_dir: str = "runs/quickstart"
+    # Start the classifier from the fine-tuned tagger's encoder instead of the base: the tagger's
+    # dense word-level supervision teaches a from-scratch encoder far more than sentence labels do.
+    classifier_from_tagger: bool = False
     threshold_grid: list[float] = field(default_factory=lambda: [round(0.05 * i, 2) for i in range(1, 20)])
 
 

@@ -81,7 +81,8 @@ def _train_task(task: str, base: str, examples: list[dict], tokenizer, schema: L
     else:
         model = AutoModelForSequenceClassification.from_pretrained(
             base, num_labels=len(schema.labels), id2label=dict(enumerate(schema.labels)),
-            label2id=schema.label2id, problem_type="multi_label_classification")
+            label2id=schema.label2id, problem_type="multi_label_classification",
+            ignore_mismatched_sizes=True)  # when starting from the tagger, its head has 15 outputs
         collator = DataCollatorWithPadding(tokenizer)
     trainer = Trainer(model=model, args=args, train_dataset=datasets.Dataset.from_list(examples),
                       data_collator=collator, processing_class=tokenizer)
@@ -126,7 +127,8 @@ def train(cfg: TrainConfig) -> dict:
     for task, make in (("tagger", tagger_examples), ("classifier", classifier_examples)):
         examples = make(splits["train"], encoder, schema)
         log.info("%s: %d training windows from %d sentences", task, len(examples), len(splits["train"]))
-        trainer = _train_task(task, base, examples, tokenizer, schema, cfg)
+        start = str(model_dir / "tagger") if task == "classifier" and cfg.classifier_from_tagger else base
+        trainer = _train_task(task, start, examples, tokenizer, schema, cfg)
         if not trainer.is_world_process_zero():
             return {}
         _save_task(trainer, tokenizer, model_dir / task)

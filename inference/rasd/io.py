@@ -1,0 +1,271 @@
+"""Batch input and output for ``rasd predict``: streaming readers, resumable writers.
+
+Every writer can say which document ids it already holds (cutting off a torn tail left by a
+killed run), so a rerun with the same output continues where the last one stopped: no document
+lost, none written twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import sys
+from pathlib import Path
+from typing import Iterator
+
+from rasd.schema import SPAN_TYPES
+
+
+class InputError(ValueError):
+    """A malformed input record, located by source and line."""
+
+
+# -- readers ------------------------------------------------------------------------------------
+
+
+def read_documents(path: str, id_field: str = "id", text_field: str = "text") -> Iterator[tuple[str, str] | InputError]:
+    """(id, text) for each document, or an InputError in its place for a malformed record.
+
+    JSONL (``.jsonl``/``.json``, or ``-`` for stdin), CSV (``.csv``, a header row with the two
+    fields), one ``.txt`` file (one document, its name as id) or a folder of ``.txt`` files.
+    """
+    p = Path(path)
+    if path == "-":
+        yield from _jsonl(sys.stdin, "<stdin>", id_field, text_field)
+    elif p.is_dir():
+        files = sorted(p.rglob("*.txt"))
+        if not files:
+            raise FileNotFoundError(f"no .txt files in folder {p}")
+        for f in files:
+            yield str(f.relative_to(p)), f.read_text(encoding="utf-8")
+    elif not p.is_file():
+        raise FileNotFoundError(f"input not found: {p}")
+    elif p.suffix == ".txt":
+        yield p.name, p.read_text(encoding="utf-8")
+    elif p.suffix == ".csv":
+        yield from _csv(p, id_field, text_field)
+    else:
+        with open(p, encoding="utf-8") as fh:
+            yield from _jsonl(fh, str(p), id_field, text_field)
+
+
+def _jsonl(fh, name: str, id_field: str, text_field: str):
+    for lineno, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(f"{name}:{lineno}: invalid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        yield _fields(obj, f"{name}:{lineno}", id_field, text_field)
+
+
+def _csv(path: Path, id_field: str, text_field: str):
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = {id_field, text_field} - set(reader.fieldnames or [])
+        if missing:
+            raise InputError(f"{path}:1: CSV header lacks {sorted(missing)} (has {reader.fieldnames})")
+        for row in reader:
+            yield _fields(row, f"{path}:{reader.line_num}", id_field, text_field)
+
+
+def _fields(obj, where: str, id_field: str, text_field: str):
+    if not isinstance(obj, dict):
+        return InputError(f"{where}: expected a JSON object")
+    if obj.get(id_field) in (None, ""):
+        return InputError(f"{where}: missing {id_field!r}")
+    if not isinstance(obj.get(text_field), str):
+        return InputError(f"{where}: missing or non-string {text_field!r}")
+    return str(obj[id_field]), obj[text_field]
+
+
+# -- writers ------------------------------------------------------------------------------------
+
+
+def _cut_after_last(path: Path, marker: bytes) -> bytes:
+    """Truncate the file after the last ``marker`` (a torn tail from a killed run); return the kept bytes."""
+    data = path.read_bytes()
+    keep = data.rfind(marker) + len(marker) if marker in data else 0
+    if keep < len(data):
+        with open(path, "r+b") as fh:
+            fh.truncate(keep)
+    return data[:keep]
+
+
+class JsonlWriter:
+    """One JSON document a line. Each document is one ``os.write``, so a kill leaves at most a
+    torn last document, which ``done_ids`` cuts off."""
+
+    end_marker = b"\n"
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def done_ids(self) -> set[str]:
+        if not self.path.exists():
+            return set()
+        kept = _cut_after_last(self.path, self.end_marker).decode("utf-8")
+        return {json.loads(line)["id"] for line in kept.splitlines() if line.strip()}
+
+    def header(self) -> str:
+        return ""
+
+    def footer(self) -> str:
+        return ""
+
+    def render(self, doc: dict) -> str:
+        return json.dumps(doc, ensure_ascii=False) + "\n"
+
+    def open(self) -> None:
+        import os
+
+        new = not self.path.exists() or self.path.stat().st_size == 0
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        if new and self.header():
+            self._write(self.header())
+
+    def _write(self, text: str) -> None:
+        import os
+
+        data = text.encode("utf-8")
+        while data:
+            data = data[os.write(self.fd, data):]
+
+    def write(self, doc: dict) -> None:
+        self._write(self.render(doc))
+
+    def flush(self) -> None:
+        import os
+
+        os.fsync(self.fd)
+
+    def close(self) -> None:
+        import os
+
+        if self.footer():
+            self._write(self.footer())
+        os.close(self.fd)
+
+
+CSV_FIELDS = ["doc_id", "event_index", "event_types", "sentence_start", "sentence_end", "sentence",
+              "actor", "target", "location", "weapon", "time", "source", "casualties", "killed", "wounded",
+              "missing"]
+
+
+class CsvWriter(JsonlWriter):
+    """One event a row; a document without events gets one row with empty event columns."""
+
+    end_marker = b"\r\n"
+
+    def done_ids(self) -> set[str]:
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return set()
+        _cut_after_last(self.path, self.end_marker)
+        with open(self.path, encoding="utf-8", newline="") as fh:
+            return {r["doc_id"] for r in csv.DictReader(fh)}
+
+    def header(self) -> str:
+        return self._rows([dict(zip(CSV_FIELDS, CSV_FIELDS))])
+
+    @staticmethod
+    def _rows(rows: list[dict]) -> str:
+        import io
+
+        buf = io.StringIO()
+        csv.DictWriter(buf, CSV_FIELDS).writerows(rows)
+        return buf.getvalue()
+
+    def render(self, doc: dict) -> str:
+        rows = []
+        for k, ev in enumerate(doc["events"]):
+            row = {"doc_id": doc["id"], "event_index": k, "event_types": ";".join(ev["event_types"]),
+                   "sentence_start": ev["sentence"]["start"], "sentence_end": ev["sentence"]["end"],
+                   "sentence": ev["sentence"]["text"]}
+            for role in ("actor", "target", "location", "weapon", "time", "source", "casualties"):
+                row[role] = " | ".join(a["text"] for a in ev[role])
+            for kind in ("killed", "wounded", "missing"):
+                counts = [a["count"] for a in ev["casualties"] if a.get("kind") == kind and a.get("count")]
+                row[kind] = " | ".join(_count_text(c) for c in counts)
+            rows.append(row)
+        return self._rows(rows or [{"doc_id": doc["id"]}])
+
+
+def _count_text(count: dict) -> str:
+    prefix = {"at_least": ">=", "approximately": "~", "exact": "", "unspecified": ""}[count["qualifier"]]
+    return f"{prefix}{count['value']}" if count["value"] is not None else "unspecified"
+
+
+COLOURS = {"ACTOR": "#f4a6a6", "TARGET": "#f7c98b", "LOCATION": "#a6d8f4", "WEAPON": "#c9b3f0",
+           "CASUALTIES": "#f29ad8", "TIME": "#b7e4a8", "SOURCE": "#e0e0a0"}
+HTML_HEAD = """<!DOCTYPE html>
+<html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>rasd predictions</title>
+<style>
+body{font-family:"Noto Naskh Arabic","Amiri",Tahoma,sans-serif;line-height:2;max-width:60em;margin:2em auto;padding:0 1em}
+article{border-bottom:1px solid #ccc;padding:1em 0} h2{font-size:1em;color:#555;direction:ltr;text-align:left}
+mark{padding:0 .15em;border-radius:.2em} mark sub{font-size:.6em;direction:ltr;unicode-bidi:isolate}
+.labels{font-size:.75em;color:#fff;background:#446;border-radius:.3em;padding:0 .3em;margin:0 .2em;unicode-bidi:isolate}
+.legend span{margin:0 .4em;padding:0 .3em;border-radius:.2em}
+%s
+</style></head><body>
+<h1>rasd — رصد</h1>
+<p class="legend">%s</p>
+"""
+HTML_FOOT = "</body></html>\n"
+ARTICLE_END = "</article>\n"
+
+
+class HtmlWriter(JsonlWriter):
+    """Spans highlighted in right-to-left Arabic, labels per sentence, a legend of the span types."""
+
+    end_marker = ARTICLE_END.encode("utf-8")
+
+    def done_ids(self) -> set[str]:
+        import re
+
+        if not self.path.exists():
+            return set()
+        kept = _cut_after_last(self.path, self.end_marker).decode("utf-8")
+        if not kept:  # not even one whole article: start the file again
+            self.path.unlink()
+            return set()
+        return {html.unescape(m) for m in re.findall(r'<article data-id="([^"]*)"', kept)}
+
+    def header(self) -> str:
+        css = "\n".join(f"mark.{t}{{background:{c}}} .legend .{t}{{background:{c}}}" for t, c in COLOURS.items())
+        legend = "".join(f'<span class="{t}">{t}</span>' for t in SPAN_TYPES)
+        return HTML_HEAD % (css, legend)
+
+    def footer(self) -> str:
+        return HTML_FOOT
+
+    def render(self, doc: dict) -> str:
+        return render_article(doc)
+
+
+def render_article(doc: dict) -> str:
+    text, parts, pos = doc["text"], [], 0
+    starts = {s["start"]: s for s in doc["sentences"]}
+    ends = {s["end"] for s in doc["sentences"]}
+    spans = sorted(doc["spans"], key=lambda s: s["start"])
+    boundaries = sorted({0, len(text), *starts, *ends, *(s["start"] for s in spans), *(s["end"] for s in spans)})
+    open_span = None
+    for a, b in zip(boundaries, boundaries[1:]):
+        if a in starts and starts[a]["labels"]:
+            parts.append("".join(f'<span class="labels">{html.escape(lab)}</span>' for lab in starts[a]["labels"]))
+        span = next((s for s in spans if s["start"] <= a and b <= s["end"]), None)
+        chunk = html.escape(text[a:b]).replace("\n", "<br>\n")
+        if span and span is not open_span:
+            parts.append(f'<mark class="{span["label"]}" title="{span["label"]} {span["score"]:.2f}">')
+            open_span = span
+        parts.append(chunk)
+        if span and b == span["end"]:
+            parts.append(f'<sub>{span["label"]}</sub></mark>')
+            open_span = None
+    return (f'<article data-id="{html.escape(doc["id"], quote=True)}"><h2>{html.escape(doc["id"])}</h2>'
+            f'<p>{"".join(parts)}</p>{ARTICLE_END}')
+
+
+WRITERS = {"jsonl": JsonlWriter, "csv": CsvWriter, "html": HtmlWriter}

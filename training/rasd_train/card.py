@@ -1,0 +1,242 @@
+"""The model card (README.md of a published model), generated from what the run recorded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from rasd.manifest import Manifest
+
+LABEL_DEFS = {
+    "attack": "one or more attacks were carried out, attempted or are recurring (strikes, raids, shelling, bombings, missile or drone launches, armed assaults)",
+    "interception": "air defences or other forces intercepted, shot down or thwarted missiles, rockets, drones or aircraft",
+    "casualty_report": "people were killed, wounded or went missing (with or without a number)",
+    "denial": "a party denies involvement or a report, refuses to comment, or declines to confirm",
+}
+TYPE_DEFS = {
+    "ACTOR": "who carries out the event: the attacker, the force that intercepts, the party that denies",
+    "TARGET": "what or who is targeted, other than a place name",
+    "LOCATION": "where the event happens, is aimed at, or is launched from",
+    "WEAPON": "the weapon or means, including a named kind of strike",
+    "CASUALTIES": "the count and kind of people killed, wounded or missing",
+    "TIME": "when the event happened",
+    "SOURCE": "who reports or claims the information",
+}
+REQUIRED_FRONT_MATTER = ("language", "license", "tags", "datasets", "pipeline_tag", "metrics", "model-index")
+REQUIRED_SECTIONS = ("## What it does", "## Labels and span types", "## Training", "## Evaluation",
+                     "## How to use", "## Limitations and risks")
+
+
+def _is_hub_id(name: str) -> bool:
+    return bool(name) and name.count("/") == 1 and not name.startswith((".", "/")) and not Path(name).exists()
+
+
+def front_matter(repo_id: str, manifest: Manifest, metrics: dict, license_id: str) -> dict:
+    dev = metrics.get("dev", {})
+    results = []
+    if "spans" in dev:
+        sp = dev["spans"]["micro"]
+        results.append({
+            "task": {"type": "token-classification", "name": "Event-argument tagging"},
+            "dataset": {"type": "rasd-events", "name": "rasd events corpus (dev)", "split": "validation"},
+            "metrics": [{"type": "f1", "value": sp["f1"], "name": "strict span micro F1"},
+                        {"type": "precision", "value": sp["precision"], "name": "strict span micro precision"},
+                        {"type": "recall", "value": sp["recall"], "name": "strict span micro recall"},
+                        {"type": "f1", "value": dev["spans"]["macro"]["f1"], "name": "strict span macro F1"}]})
+    if "labels" in dev:
+        lab = dev["labels"]
+        results.append({
+            "task": {"type": "text-classification", "name": "Event sentence classification (multi-label)"},
+            "dataset": {"type": "rasd-events", "name": "rasd events corpus (dev)", "split": "validation"},
+            "metrics": [{"type": "f1", "value": lab["micro"]["f1"], "name": "label micro F1"},
+                        {"type": "f1", "value": lab["macro_f1"], "name": "label macro F1"},
+                        {"type": "exact_match", "value": lab["exact_match"], "name": "exact match"}]})
+    fm = {
+        "language": ["ar"], "license": license_id, "library_name": "transformers",
+        "tags": ["arabic", "event-extraction", "conflict-events", "token-classification", "text-classification",
+                 "multi-label-classification", "onnx", "rasd"],
+        "datasets": ["rasd-events"], "pipeline_tag": "token-classification",
+        "metrics": ["f1", "precision", "recall", "exact_match"],
+        "model-index": [{"name": repo_id.split("/")[-1], "results": results}],
+    }
+    if _is_hub_id(manifest.base_model):
+        fm["base_model"] = manifest.base_model
+    return fm
+
+
+def _table(rows: list[list], head: list[str]) -> str:
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def _eval_section(metrics: dict) -> str:
+    parts = []
+    for name in ("dev", "test", "real-dev"):
+        res = metrics.get(name)
+        if not res:
+            continue
+        if "skipped" in res:
+            parts.append(f"**{name}**: not evaluated ({res['skipped']}).")
+            continue
+        lab, sp = res["labels"], res["spans"]
+        parts.append(f"**{name}** ({res['n']} sentences) — labels: micro F1 {lab['micro']['f1']:.3f}, macro F1 "
+                     f"{lab['macro_f1']:.3f}, exact match {lab['exact_match']:.3f}; spans (strict): micro F1 "
+                     f"{sp['micro']['f1']:.3f}, macro F1 {sp['macro']['f1']:.3f}.\n")
+        parts.append(_table([[k, f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}", v["support"]]
+                             for k, v in lab["per_label"].items()], ["label", "P", "R", "F1", "n"]))
+        parts.append("")
+        parts.append(_table([[k, f"{v['precision']:.3f}", f"{v['recall']:.3f}", f"{v['f1']:.3f}", v["support"]]
+                             for k, v in sp["per_type"].items()], ["span type", "P", "R", "F1", "n"]))
+        parts.append("")
+    base = metrics.get("baseline", {})
+    rows = [[name, f"{r['labels']['micro']['f1']:.3f}", f"{metrics[name]['labels']['micro']['f1']:.3f}"]
+            for name, r in base.items() if name != "thresholds" and name in metrics and "labels" in metrics[name]]
+    if rows:
+        parts.append("Sentence labels against the baseline (character 2–5-gram TF-IDF + logistic regression, "
+                     "trained on the same data, thresholds tuned on dev the same way):\n")
+        parts.append(_table(rows, ["set", "baseline micro F1", "this model micro F1"]))
+        parts.append("")
+    return "\n".join(parts)
+
+
+def _onnx_section(manifest: Manifest) -> str:
+    o = manifest.onnx
+    if not o:
+        return "No ONNX export in this repository (run `make export` before publishing to add it)."
+    lines = [f"ONNX opset {o.get('opset')}: `model.onnx` (fp32) in each task folder"
+             + (", and `model.int8.onnx` (dynamic int8)." if o.get("int8") else "; int8 was not kept.")]
+    if "check_sentences" in o:
+        lines.append(f"Checked on {o['check_sentences']} sentences of `{o.get('check_data')}`: fp32 max |logit "
+                     f"difference| vs torch {o['fp32_max_abs_logit_diff']:.2e}; int8 label agreement "
+                     f"{o['label_agreement']:.3f}, span agreement {o['span_agreement']:.3f}; strict span F1 torch "
+                     f"{o['span_f1_torch']:.3f} vs int8 {o['span_f1_int8']:.3f}; label micro F1 torch "
+                     f"{o['label_f1_torch']:.3f} vs int8 {o['label_f1_int8']:.3f} (F1 drop {o['int8_f1_drop_points']:.2f} "
+                     f"points; tolerance {o['int8_tolerance']} points).")
+    return "\n\n".join(lines)
+
+
+def build_card(model_dir, repo_id: str, license_id: str = "apache-2.0") -> str:
+    model_dir = Path(model_dir)
+    manifest = Manifest.load(model_dir)
+    metrics = json.loads((model_dir / "metrics.json").read_text(encoding="utf-8"))
+    cfg = metrics.get("config", {})
+    fm = front_matter(repo_id, manifest, metrics, license_id)
+    base = manifest.base_model
+    base_text = (f"fine-tuned from [`{base}`](https://huggingface.co/{base})" if _is_hub_id(base) else
+                 "trained from scratch offline (a WordPiece tokenizer trained on the corpus and a small BERT, "
+                 f"`{cfg.get('model', {}).get('bert_config')}`; the rasd quickstart base — it has never seen Arabic "
+                 "beyond the training corpus)")
+    thresholds = ", ".join(f"{k} {v:.2f}" for k, v in manifest.thresholds.items())
+    ds = cfg.get("dataset", {})
+    body = f"""
+# {repo_id.split('/')[-1]}
+
+rasd (رصد) event extraction for Arabic conflict news: a token tagger for event arguments and a
+multi-label sentence classifier, {base_text}.
+
+## What it does
+For each sentence of an Arabic news text it decides which of four event labels apply and tags the
+event's arguments as character spans. The two tasks are two standard transformers models in one
+repository:
+
+- `tagger/` — `AutoModelForTokenClassification`, BIO tags over words (the label sits on each word's
+  first sub-token); {len(manifest.schema.tags)} tags.
+- `classifier/` — `AutoModelForSequenceClassification`, `problem_type="multi_label_classification"`,
+  one sigmoid per label; per-label thresholds tuned on dev: {thresholds}.
+- `rasd.json` — the manifest rasd reads: normalisation, max length {manifest.max_length} sub-tokens with
+  stride {manifest.stride}, label sets, thresholds, tokenizer special tokens.
+
+## Labels and span types
+Defined in the project's annotation guidelines (ANNOTATION.md).
+
+{_table([[k, LABEL_DEFS.get(k, '')] for k in manifest.schema.labels], ['sentence label', 'the sentence says that…'])}
+
+{_table([[k, TYPE_DEFS.get(k, '')] for k in manifest.schema.span_types], ['span type', 'what it marks'])}
+
+Spans start and end on words (runs of letters, digits and diacritics); punctuation is never inside
+a span's edge; clitics stay inside (`بريف حمص`).
+
+## Training
+- Data: the rasd events corpus — original Modern Standard Arabic wire-style articles written and
+  annotated for the project (train files: {', '.join(ds.get('train', [])) or ds.get('hub_id')}), split by article.
+  A real-news dev set of SaudiNewsNet sentences (2015 Saudi newspapers) is evaluated, never trained on.
+- Normalisation (applied per word before sub-word tokenisation, offsets kept on the raw text):
+  `{json.dumps(manifest.normalization.to_dict())}`.
+- Config: seed {cfg.get('seed')}; tagger arguments `{json.dumps(cfg.get('tagger', {}))}`; classifier
+  arguments `{json.dumps(cfg.get('classifier', {}))}`; classifier started from the tagger:
+  {cfg.get('classifier_from_tagger', False)}. Training took {metrics.get('train_seconds', '?')} s.
+
+## Evaluation
+Spans: strict entity-level scores (seqeval, IOB2, strict mode): a span counts only with exact
+bounds and type. Labels: per-label precision/recall/F1, micro and macro F1, exact match.
+
+{_eval_section(metrics)}
+### fp32 and int8
+{_onnx_section(manifest)}
+
+## How to use
+With rasd (no torch needed: ONNX Runtime):
+
+```bash
+pip install rasd
+rasd predict --model {repo_id} --input articles.jsonl --output events.jsonl
+```
+
+```python
+import rasd
+model = rasd.load("{repo_id}")
+doc = model.predict_documents(["قالت وكالة الأنباء السورية إن إسرائيل شنت غارات على ريف حمص فجر الخميس."])[0]
+print(doc["events"])
+```
+
+With transformers (normalise each word as rasd does first — strip diacritics and tatweel, unify
+alef forms — or use rasd, which does it for you):
+
+```python
+from transformers import AutoModelForTokenClassification, AutoModelForSequenceClassification, AutoTokenizer, pipeline
+tok = AutoTokenizer.from_pretrained("{repo_id}", subfolder="tagger")
+tagger = AutoModelForTokenClassification.from_pretrained("{repo_id}", subfolder="tagger")
+classifier = AutoModelForSequenceClassification.from_pretrained("{repo_id}", subfolder="classifier")
+ner = pipeline("token-classification", model=tagger, tokenizer=tok, aggregation_strategy="first")
+```
+
+## Limitations and risks
+- **Small, written training data.** The corpus was composed for the project ({'and the base model knows no Arabic beyond it' if not _is_hub_id(base) else 'on top of a pretrained Arabic encoder'}); it is cleaner and more explicit than real reporting. Expect lower scores on real news: compare the real-dev figures above with dev.
+{'- **Quickstart base, not AraBERT.** This model was trained from scratch for a CPU quickstart; a model fine-tuned from `aubmindlab/bert-base-arabertv02` (configs/arabert.yaml) is the serious option.' if not _is_hub_id(base) else '- **Base model.** Inherits the coverage and biases of its pretrained base.'}
+- **Dialect and domain shift.** Trained on Modern Standard Arabic wire style; dialectal posts, social
+  media, transcripts and non-conflict domains are out of scope and will be tagged poorly.
+- **Outputs are claims, not facts.** A casualty count or an actor is what a report says, attributed
+  to its SOURCE; sources in conflicts contradict each other and themselves. Do not use the output as
+  verified fact, for targeting, or to decide about individuals without human review.
+- Thresholds were tuned on a dev set whose label rates are far above those of real news.
+"""
+    return "---\n" + yaml.safe_dump(fm, allow_unicode=True, sort_keys=False) + "---\n" + body
+
+
+def parse_card(text: str) -> tuple[dict, str]:
+    if not text.startswith("---\n"):
+        raise ValueError("the model card has no YAML front matter")
+    head, body = text[4:].split("\n---\n", 1)
+    return yaml.safe_load(head), body
+
+
+def card_problems(text: str, metrics: dict, manifest: Manifest) -> list[str]:
+    """What a complete card must have: the front matter keys, the sections, the saved metrics."""
+    try:
+        fm, body = parse_card(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        return [f"front matter does not parse: {exc}"]
+    problems = [f"front matter lacks {k!r}" for k in REQUIRED_FRONT_MATTER if k not in fm]
+    if _is_hub_id(manifest.base_model) and fm.get("base_model") != manifest.base_model:
+        problems.append("front matter base_model does not name the Hub base model")
+    problems += [f"card lacks the section {s!r}" for s in REQUIRED_SECTIONS if s not in body]
+    values = {(m["name"], m["value"]) for r in fm.get("model-index", [{}])[0].get("results", []) for m in r["metrics"]}
+    dev = metrics.get("dev", {})
+    if "spans" in dev and ("strict span micro F1", dev["spans"]["micro"]["f1"]) not in values:
+        problems.append("model-index does not carry the saved dev span F1")
+    if "labels" in dev and ("label micro F1", dev["labels"]["micro"]["f1"]) not in values:
+        problems.append("model-index does not carry the saved dev label F1")
+    return problems
