@@ -8,7 +8,7 @@ DATA ?= data/events/dev.jsonl data/events/test.jsonl
 SAMPLES ?= data/samples/articles.jsonl
 PRED ?= runs/quickstart/predictions.jsonl
 
-.PHONY: help venv quickstart train evaluate predict test test-inference export publish corpus validate-data data-stats real-dev convert clean
+.PHONY: help venv quickstart train evaluate predict test test-inference export publish bench pretrain corpus validate-data data-stats real-dev convert clean
 
 help:
 	@echo "make quickstart   train the offline quickstart model and predict on data/samples (CPU, minutes)"
@@ -65,6 +65,12 @@ test-inference: venv
 publish: venv
 	$(VENV)/bin/rasd-train publish --model $(MODEL) --repo-id $(REPO_ID) $(if $(PRIVATE),--private) \
 		$(if $(REVISION),--revision $(REVISION)) $(if $(TAG),--tag $(TAG)) $(if $(DRY_RUN),--dry-run)
+
+pretrain: venv
+	$(VENV)/bin/rasd-train pretrain $(CONFIG) $(ARGS)
+
+bench: venv
+	HF_HUB_OFFLINE=1 $(VENV)/bin/python -m rasd_train.bench --model $(MODEL) $(BENCH_ARGS)
 
 export: venv
 	$(VENV)/bin/rasd-train export --model $(MODEL)

@@ -138,6 +138,14 @@ def _publish(args, rest) -> int:
     return 0
 
 
+def _pretrain(args, rest) -> int:
+    from rasd_train.config import parse_overrides
+    from rasd_train.pretrain import load_pretrain_config, pretrain
+
+    pretrain(load_pretrain_config(args.config, parse_overrides(rest)))
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="rasd-train", description="Train and evaluate rasd models.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -188,8 +196,11 @@ def main(argv=None) -> int:
     p.add_argument("--tag", default="", help="release tag (default: v<rasd version>)")
     p.add_argument("--dry-run", action="store_true", help="build and check the folder, list it, push nothing")
     p.set_defaults(func=_publish)
+    p = sub.add_parser("pretrain", help="masked-LM pretraining from a YAML config; --key value overrides")
+    p.add_argument("config")
+    p.set_defaults(func=_pretrain)
     args, rest = parser.parse_known_args(argv)
-    if rest and args.command != "train":
+    if rest and args.command not in ("train", "pretrain"):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for name in ("rasd", "rasd_train"):

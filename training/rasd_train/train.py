@@ -40,6 +40,14 @@ DEFAULT_ARGS = {
 }
 
 
+def cpu_only() -> bool:
+    """True without an accelerator. TrainingArguments must be told: otherwise, under torchrun or
+    accelerate on a CPU machine, each rank silently trains alone (world size 1) instead of over gloo."""
+    import torch
+
+    return not torch.cuda.is_available() and not (hasattr(torch, "xpu") and torch.xpu.is_available())
+
+
 def load_splits(cfg: TrainConfig, schema: LabelSchema) -> dict[str, list[Record]]:
     ds = cfg.dataset
     if ds.hub_id:
@@ -71,7 +79,8 @@ def _train_task(task: str, base: str, examples: list[dict], tokenizer, schema: L
 
     user_args = cfg.tagger if task == "tagger" else cfg.classifier
     ckpt_dir = Path(cfg.output_dir) / "checkpoints" / task
-    args = TrainingArguments(output_dir=str(ckpt_dir), **{**DEFAULT_ARGS, "seed": cfg.seed, **user_args})
+    args = TrainingArguments(output_dir=str(ckpt_dir), **{**DEFAULT_ARGS, "seed": cfg.seed, "use_cpu": cpu_only(),
+                                                          **user_args})
     set_seed(cfg.seed)
     if task == "tagger":
         tags = schema.tags
@@ -86,6 +95,7 @@ def _train_task(task: str, base: str, examples: list[dict], tokenizer, schema: L
         collator = DataCollatorWithPadding(tokenizer)
     trainer = Trainer(model=model, args=args, train_dataset=datasets.Dataset.from_list(examples),
                       data_collator=collator, processing_class=tokenizer)
+    log.info("%s: rank %d of %d training", task, args.process_index, args.world_size)
     last = get_last_checkpoint(str(ckpt_dir)) if ckpt_dir.is_dir() else None
     if last:
         log.info("%s: resuming from %s", task, last)
@@ -115,9 +125,12 @@ def train(cfg: TrainConfig) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     base = cfg.model.base_model
     if base == "offline":
+        from accelerate import PartialState
+
         base_dir = out / "base"
-        if not (base_dir / "tokenizer.json").is_file():
-            build_offline_base(cfg.model, [r.text for r in splits["train"]], norm, base_dir, cfg.seed)
+        with PartialState(cpu=cpu_only()).main_process_first():  # one rank builds, the others then read
+            if not (base_dir / "tokenizer.json").is_file():
+                build_offline_base(cfg.model, [r.text for r in splits["train"]], norm, base_dir, cfg.seed)
         base = str(base_dir)
     tokenizer = load_tokenizer(base)
     encoder = Encoder(tokenizer, norm, cfg.model.max_length, cfg.model.stride)
@@ -129,9 +142,13 @@ def train(cfg: TrainConfig) -> dict:
         log.info("%s: %d training windows from %d sentences", task, len(examples), len(splits["train"]))
         start = str(model_dir / "tagger") if task == "classifier" and cfg.classifier_from_tagger else base
         trainer = _train_task(task, start, examples, tokenizer, schema, cfg)
-        if not trainer.is_world_process_zero():
-            return {}
-        _save_task(trainer, tokenizer, model_dir / task)
+        if trainer.is_world_process_zero():  # under accelerate/torchrun every rank trains, one saves
+            _save_task(trainer, tokenizer, model_dir / task)
+            log.info("%s: saved to %s (world size %d)", task, model_dir / task, trainer.args.world_size)
+        trainer.accelerator.wait_for_everyone()
+    world_size = trainer.args.world_size
+    if not trainer.is_world_process_zero():
+        return {}
 
     manifest = Manifest(schema=schema, normalization=norm, max_length=cfg.model.max_length, stride=cfg.model.stride,
                         special_tokens=encoder.special, thresholds={lab: 0.5 for lab in schema.labels},
@@ -153,6 +170,7 @@ def train(cfg: TrainConfig) -> dict:
     results["baseline"] = _baseline(cfg, splits, sets, schema, norm)
     results["thresholds"] = manifest.thresholds
     results["train_seconds"] = round(time.time() - started, 1)
+    results["world_size"] = world_size
     results["config"] = json.loads(json.dumps(cfg, default=lambda o: o.__dict__))
     (model_dir / "metrics.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     text = report({k: v for k, v in results.items() if k in sets}) + "\n\n" + baseline_report(results["baseline"])
