@@ -29,7 +29,9 @@ venv: $(VENV)/.installed
 quickstart: venv
 	@start=$$(date +%s); \
 	HF_HUB_OFFLINE=1 $(VENV)/bin/rasd-train train configs/quickstart.yaml $(ARGS) && \
-	$(VENV)/bin/rasd predict --model $(MODEL) --input $(SAMPLES) --output $(PRED) --quiet && \
+	$(VENV)/bin/rasd-train export --model $(MODEL) > $(MODEL)/export.json && \
+	rm -f $(PRED) && $(VENV)/bin/rasd predict --model $(MODEL) --input $(SAMPLES) --output $(PRED) --quiet && \
+	echo "ONNX export: $$(grep -E '"(int8|int8_f1_drop_points|fp32_max_abs_logit_diff)"' $(MODEL)/export.json | tr -d '\n ')" && \
 	echo "predictions: $(PRED)  ($$(wc -l < $(PRED)) documents)" && \
 	echo "model: $(MODEL)  (scores in $(MODEL)/metrics.md)" && \
 	echo "quickstart took $$(( $$(date +%s) - start )) s"

@@ -154,3 +154,20 @@ document.body.setAttribute('data-dir', getComputedStyle(document.body).direction
     assert marks > 0
     assert dom.count('data-bg="rgb(') == marks, "every highlighted span has a background colour"
     assert 'class="legend"' in dom
+
+
+def test_sharded_run_merges_back_in_input_order(onnx_model, tmp_path):
+    inp = write_jsonl(tmp_path / "in.jsonl", 11, bad_line=4)
+    out = tmp_path / "out.jsonl"
+    for k in range(3):
+        assert run("--model", onnx_model, "--input", inp, "--output", out, "--shard", f"{k}/3") == 0
+    shards = sorted(p.name for p in tmp_path.glob("out.shard-*.jsonl"))
+    assert shards == [f"out.shard-{k:03d}-of-003.jsonl" for k in range(3)]
+    assert main(["merge", "--input", str(inp), "--output", str(out), "--shards", "3"]) == 0
+    ids = [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()]
+    assert ids == [f"d{i}" for i in range(11)]
+    assert main(["merge", "--input", str(inp), "--output", str(tmp_path / "view.html"), "--shards", "3",
+                 "--shards-of", str(out)]) == 0
+    assert (tmp_path / "view.html").read_text(encoding="utf-8").count("<article") == 11
+    (tmp_path / "out.shard-001-of-003.jsonl").write_text("", encoding="utf-8")
+    assert main(["merge", "--input", str(inp), "--output", str(out), "--shards", "3"]) == 2

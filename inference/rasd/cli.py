@@ -15,8 +15,11 @@ def predict(args) -> int:
     from rasd.io import WRITERS, InputError, read_documents
     from rasd.runtime import iter_batches, load
 
-    output = Path(args.output)
+    shard, shards = parse_shard(args.shard)
+    output = shard_path(Path(args.output), shard, shards)
     fmt = args.format or {".csv": "csv", ".html": "html", ".htm": "html"}.get(output.suffix, "jsonl")
+    if shards > 1 and fmt != "jsonl":
+        raise InputError("sharded runs write JSONL shards; `rasd merge` then writes csv or html")
     writer = WRITERS[fmt](output)
     output.parent.mkdir(parents=True, exist_ok=True)
     done = writer.done_ids()
@@ -29,7 +32,9 @@ def predict(args) -> int:
     def docs():
         nonlocal n_errors
         with open(errors_path, "a", encoding="utf-8") as errors:
-            for item in read_documents(args.input, args.id_field, args.text_field):
+            for k, item in enumerate(read_documents(args.input, args.id_field, args.text_field)):
+                if k % shards != shard:
+                    continue
                 if isinstance(item, InputError):
                     if args.strict:
                         raise item
@@ -58,6 +63,67 @@ def predict(args) -> int:
     if n_errors:
         log.warning("%d malformed input record(s) skipped: see %s", n_errors, errors_path)
     log.info("%d documents predicted, %d were already in %s", n, already, output)
+    return 0
+
+
+def parse_shard(spec: str | None) -> tuple[int, int]:
+    """``K/N`` (0-based), ``auto`` (RANK and WORLD_SIZE from torchrun or accelerate), or none."""
+    import os
+
+    if not spec:
+        return 0, 1
+    if spec == "auto":
+        return int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
+    try:
+        k, n = (int(x) for x in spec.split("/"))
+    except ValueError:
+        raise SystemExit(f"--shard must be K/N or auto, got {spec!r}") from None
+    if not 0 <= k < n:
+        raise SystemExit(f"--shard {spec}: K must be in 0..N-1")
+    return k, n
+
+
+def shard_path(output: Path, shard: int, shards: int) -> Path:
+    return output if shards == 1 else output.with_name(f"{output.stem}.shard-{shard:03d}-of-{shards:03d}{output.suffix}")
+
+
+def merge(args) -> int:
+    """Interleave JSONL shards back into input order (streaming), in any output format."""
+    import json
+
+    from rasd.io import WRITERS, InputError, read_documents
+
+    output = Path(args.output)
+    fmt = args.format or {".csv": "csv", ".html": "html", ".htm": "html"}.get(output.suffix, "jsonl")
+    shard_out = Path(args.shards_of or args.output)
+    if shard_out.suffix != ".jsonl":
+        shard_out = shard_out.with_suffix(".jsonl")
+    files = [shard_path(shard_out, k, args.shards) for k in range(args.shards)]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise InputError(f"missing shard outputs: {', '.join(missing)}")
+    handles = [open(f, encoding="utf-8") for f in files]
+    if output.exists():
+        output.unlink()
+    writer = WRITERS[fmt](output)
+    writer.open()
+    n = 0
+    try:
+        for k, item in enumerate(read_documents(args.input, args.id_field, args.text_field)):
+            if isinstance(item, InputError):
+                continue
+            line = handles[k % args.shards].readline()
+            doc = json.loads(line) if line.strip() else None
+            if doc is None or doc["id"] != item[0]:
+                raise InputError(f"{files[k % args.shards]}: expected document {item[0]!r} next; "
+                                 "the shard is incomplete or from another input: rerun that shard")
+            writer.write(doc)
+            n += 1
+    finally:
+        writer.close()
+        for h in handles:
+            h.close()
+    log.info("merged %d documents from %d shards into %s", n, args.shards, output)
     return 0
 
 
@@ -96,14 +162,25 @@ def main(argv=None) -> int:
     p.add_argument("--precision", choices=["fp32", "int8"], default="fp32")
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--strict", action="store_true", help="stop at the first malformed input line")
+    p.add_argument("--shard", default=None,
+                   help="K/N: predict every N-th input record from the K-th (0-based) into OUTPUT.shard-K-of-N; "
+                        "'auto' reads RANK/WORLD_SIZE (torchrun, accelerate launch)")
     p.add_argument("--quiet", action="store_true")
+    m = sub.add_parser("merge", help="merge the JSONL shards of a sharded run back into input order")
+    m.add_argument("--input", required=True, help="the input the shards were predicted from")
+    m.add_argument("--output", required=True, help="merged output (.jsonl, .csv or .html)")
+    m.add_argument("--shards", type=int, required=True)
+    m.add_argument("--shards-of", default=None, help="the --output the shards were written for (default: --output)")
+    m.add_argument("--format", choices=["jsonl", "csv", "html"], default=None)
+    m.add_argument("--id-field", default="id")
+    m.add_argument("--text-field", default="text")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     log.setLevel(logging.INFO)
     from rasd.io import InputError
 
     try:
-        return predict(args)
+        return merge(args) if args.command == "merge" else predict(args)
     except (FileNotFoundError, RuntimeError, InputError) as exc:
         log.error("%s", exc)
         return 2

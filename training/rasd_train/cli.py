@@ -146,6 +146,27 @@ def _pretrain(args, rest) -> int:
     return 0
 
 
+def _agreement(args, rest) -> int:
+    import json
+
+    from rasd_train.data.agreement import agreement
+
+    res = agreement(args.data, args.pass2)
+    lab, sp = res["labels"], res["spans"]
+    lines = [f"{res['n']} sentences compared ({len(res['changed_since_sampling'])} edited since sampling left out)",
+             f"labels: micro F1 {lab['micro']['f1']:.3f}, macro F1 {lab['macro_f1']:.3f}, exact match {lab['exact_match']:.3f}",
+             "  " + ", ".join(f"{k} {v['f1']:.3f}" for k, v in lab["per_label"].items()),
+             f"spans (strict): micro F1 {sp['micro']['f1']:.3f} (P {sp['micro']['precision']:.3f}, "
+             f"R {sp['micro']['recall']:.3f}), macro F1 {sp['macro']['f1']:.3f}",
+             "  " + ", ".join(f"{k} {v['f1']:.3f}" for k, v in sp["per_type"].items()),
+             f"{len(res['disagreements'])} sentences disagree"]
+    sys.stdout.write("\n".join(lines) + "\n")
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as fh:
+            json.dump(res, fh, ensure_ascii=False, indent=1)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="rasd-train", description="Train and evaluate rasd models.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -196,6 +217,11 @@ def main(argv=None) -> int:
     p.add_argument("--tag", default="", help="release tag (default: v<rasd version>)")
     p.add_argument("--dry-run", action="store_true", help="build and check the folder, list it, push nothing")
     p.set_defaults(func=_publish)
+    p = sub.add_parser("agreement", help="agreement between the corpus and the second annotation pass")
+    p.add_argument("--data", default="data/events")
+    p.add_argument("--pass2", default="data/events/agreement/pass2.txt")
+    p.add_argument("--out", default=None)
+    p.set_defaults(func=_agreement)
     p = sub.add_parser("pretrain", help="masked-LM pretraining from a YAML config; --key value overrides")
     p.add_argument("config")
     p.set_defaults(func=_pretrain)
