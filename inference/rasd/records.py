@@ -121,8 +121,9 @@ def parse_record(obj, path, line: int) -> Record:
     return Record(obj["id"], obj["text"], labels, spans, doc_id)
 
 
-def iter_jsonl(path) -> Iterator[tuple[int, object]]:
-    """(line number, decoded JSON) for each non-blank line; bad JSON raises RecordError."""
+def iter_jsonl(path, lenient: bool = False) -> Iterator[tuple[int, object]]:
+    """(line number, decoded JSON) for each non-blank line. Bad JSON raises RecordError, or with
+    ``lenient`` is yielded in the value's place so that a validator can report every line."""
     with open(path, encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
@@ -130,7 +131,10 @@ def iter_jsonl(path) -> Iterator[tuple[int, object]]:
             try:
                 yield lineno, json.loads(line)
             except json.JSONDecodeError as exc:
-                raise RecordError(path, lineno, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+                err = RecordError(path, lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")
+                if not lenient:
+                    raise err from None
+                yield lineno, err
 
 
 def read_records(path, schema: LabelSchema | None = None, validate: bool = True) -> list[Record]:
@@ -161,7 +165,7 @@ def check_file(path, schema: LabelSchema | None = None) -> Iterator[RecordError]
     schema = schema or LabelSchema()
     seen: dict[str, int] = {}
     try:
-        for lineno, obj in _iter_jsonl_lenient(path):
+        for lineno, obj in iter_jsonl(path, lenient=True):
             if isinstance(obj, RecordError):
                 yield obj
                 continue
@@ -177,17 +181,6 @@ def check_file(path, schema: LabelSchema | None = None) -> Iterator[RecordError]
             seen.setdefault(rec.id, lineno)
     except UnicodeDecodeError as exc:
         yield RecordError(path, 0, f"not UTF-8: {exc}")
-
-
-def _iter_jsonl_lenient(path):
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield lineno, json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield lineno, RecordError(path, lineno, f"invalid JSON: {exc.msg} (column {exc.colno})")
 
 
 def write_jsonl(records: Iterable, path) -> None:

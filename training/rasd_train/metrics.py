@@ -77,22 +77,21 @@ def tune_thresholds(gold: Sequence[Sequence[str]], probs: Sequence[Sequence[floa
     return out
 
 
+def _score_rows(head: str, per: dict, micro_name: str, micro: dict) -> list[str]:
+    lines = [f"{head:<18}{'P':>8}{'R':>8}{'F1':>8}{'n':>7}"]
+    for k, r in [*per.items(), (micro_name, micro)]:
+        lines.append(f"{k:<18}{r['precision']:>8.3f}{r['recall']:>8.3f}{r['f1']:>8.3f}{r['support']:>7}")
+    return lines
+
+
 def format_table(name: str, result: dict) -> str:
     """A readable table of one evaluation (labels and spans)."""
-    lines = [f"== {name}: {result.get('n', '?')} sentences"]
     lab = result["labels"]
-    lines.append(f"{'label':<18}{'P':>8}{'R':>8}{'F1':>8}{'n':>7}")
-    for k, r in lab["per_label"].items():
-        lines.append(f"{k:<18}{r['precision']:>8.3f}{r['recall']:>8.3f}{r['f1']:>8.3f}{r['support']:>7}")
-    m = lab["micro"]
-    lines.append(f"{'micro':<18}{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{m['support']:>7}")
+    lines = [f"== {name}: {result.get('n', '?')} sentences"]
+    lines += _score_rows("label", lab["per_label"], "micro", lab["micro"])
     lines.append(f"macro F1 {lab['macro_f1']:.3f}   exact match {lab['exact_match']:.3f}")
     if "spans" in result:
         sp = result["spans"]
-        lines.append(f"{'span type':<18}{'P':>8}{'R':>8}{'F1':>8}{'n':>7}")
-        for k, r in sp["per_type"].items():
-            lines.append(f"{k:<18}{r['precision']:>8.3f}{r['recall']:>8.3f}{r['f1']:>8.3f}{r['support']:>7}")
-        m = sp["micro"]
-        lines.append(f"{'micro (strict)':<18}{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{m['support']:>7}")
+        lines += _score_rows("span type", sp["per_type"], "micro (strict)", sp["micro"])
         lines.append(f"macro F1 {sp['macro']['f1']:.3f}")
     return "\n".join(lines)

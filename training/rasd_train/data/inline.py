@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from rasd.records import Record, RecordError, Span, record_problems
 from rasd.schema import LabelSchema
@@ -75,6 +76,30 @@ def parse_line(body: str, schema: LabelSchema) -> tuple[list[str], str, list[Spa
     return labels, text, spans
 
 
+def iter_inline(path, errors_for) -> Iterator[tuple[int, str, str]]:
+    """(line, header value, sentence line) for each sentence under a ``### doc:``/``### url:`` header.
+
+    Comment and blank lines are skipped; a sentence before any header is reported through
+    ``errors_for(lineno, problem)``.
+    """
+    header = None
+    with open(path, encoding="utf-8") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            line = raw.rstrip("\n")
+            if not line.strip():
+                continue
+            m = DOC.match(line)
+            if m:
+                header = m.group(2)
+                continue
+            if line.startswith("#"):
+                continue
+            if header is None:
+                errors_for(lineno, "sentence before the first '### doc:' line")
+                continue
+            yield lineno, header, line
+
+
 def read_inline(path, schema: LabelSchema | None = None, errors: list | None = None) -> list[InlineSentence]:
     """Parse one inline file. With ``errors`` given, collect every problem there and go on."""
     schema = schema or LabelSchema()
@@ -87,34 +112,23 @@ def read_inline(path, schema: LabelSchema | None = None, errors: list | None = N
             raise err
         errors.append(err)
 
-    with open(path, encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            line = raw.rstrip("\n")
-            if not line.strip():
-                continue
-            m = DOC.match(line)
-            if m:
-                doc_id, count = m.group(2), 0
-                continue
-            if line.startswith("#"):
-                continue
-            if doc_id is None:
-                fail(lineno, "sentence before the first '### doc:' line")
-                continue
-            try:
-                labels, text, spans = parse_line(line, schema)
-            except ValueError as exc:
-                fail(lineno, str(exc))
-                continue
-            count += 1
-            rec = Record(f"{doc_id}-s{count:02d}", text, labels, spans, doc_id)
-            for p in record_problems(rec, schema):
-                fail(lineno, p)
-            for p in text_problems(text):
-                fail(lineno, p)
-            if spans and not labels:
-                fail(lineno, "spans in a sentence with no event label (project rule: none there)")
-            sentences.append(InlineSentence(rec, str(path), lineno))
+    for lineno, header, line in iter_inline(path, fail):
+        if header != doc_id:
+            doc_id, count = header, 0
+        try:
+            labels, text, spans = parse_line(line, schema)
+        except ValueError as exc:
+            fail(lineno, str(exc))
+            continue
+        count += 1
+        rec = Record(f"{doc_id}-s{count:02d}", text, labels, spans, doc_id)
+        for p in record_problems(rec, schema):
+            fail(lineno, p)
+        for p in text_problems(text):
+            fail(lineno, p)
+        if spans and not labels:
+            fail(lineno, "spans in a sentence with no event label (project rule: none there)")
+        sentences.append(InlineSentence(rec, str(path), lineno))
     return sentences
 
 

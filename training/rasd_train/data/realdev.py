@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rasd.records import Record, RecordError, Span, record_problems
 from rasd.schema import LabelSchema
-from rasd_train.data.inline import DOC, parse_line, summary
+from rasd_train.data.inline import iter_inline, parse_line, summary
 from rasd_train.data.shared import iter_saudinewsnet
 
 REFS = Path("data/real-dev/saudinewsnet.jsonl")
@@ -35,27 +35,14 @@ def _articles(urls: set[str]) -> dict[str, str]:
 
 def parse_source(path, schema: LabelSchema, errors: list) -> list[tuple[int, str, list, str, list]]:
     """(line, url, labels, sentence, spans) for each annotated sentence of the source file."""
-    items, url = [], None
-    with open(path, encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            line = raw.rstrip("\n")
-            if not line.strip():
-                continue
-            m = DOC.match(line)
-            if m:
-                url = m.group(2)
-                continue
-            if line.startswith("#"):
-                continue
-            if url is None:
-                errors.append(RecordError(path, lineno, "sentence before the first '### url:' line"))
-                continue
-            try:
-                labels, text, spans = parse_line(line, schema)
-            except ValueError as exc:
-                errors.append(RecordError(path, lineno, str(exc)))
-                continue
-            items.append((lineno, url, labels, text, spans))
+    items = []
+    for lineno, url, line in iter_inline(path, lambda n, p: errors.append(RecordError(path, n, p))):
+        try:
+            labels, text, spans = parse_line(line, schema)
+        except ValueError as exc:
+            errors.append(RecordError(path, lineno, str(exc)))
+            continue
+        items.append((lineno, url, labels, text, spans))
     return items
 
 
