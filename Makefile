@@ -8,7 +8,7 @@ DATA ?= data/events/dev.jsonl data/events/test.jsonl
 SAMPLES ?= data/samples/articles.jsonl
 PRED ?= runs/quickstart/predictions.jsonl
 
-.PHONY: help venv quickstart train evaluate predict test test-inference export publish bench pretrain corpus validate-data data-stats real-dev convert clean
+.PHONY: help venv quickstart train evaluate predict test test-inference export publish bench pretrain compare-bases corpus validate-data data-stats real-dev convert clean
 
 help:
 	@echo "make quickstart   train the offline quickstart model and predict on data/samples (CPU, minutes)"
@@ -70,6 +70,11 @@ publish: venv
 
 pretrain: venv
 	$(VENV)/bin/rasd-train pretrain $(CONFIG) $(ARGS)
+
+BASES ?= offline runs/pretrain-small/model
+SEEDS ?= 1 2 3
+compare-bases: venv
+	HF_HUB_OFFLINE=1 $(VENV)/bin/rasd-train compare-bases --config $(CONFIG) --bases $(BASES) --seeds $(SEEDS) $(ARGS)
 
 bench: venv
 	HF_HUB_OFFLINE=1 $(VENV)/bin/python -m rasd_train.bench --model $(MODEL) $(BENCH_ARGS)

@@ -64,3 +64,19 @@ def test_whole_words_are_masked_together(tmp_path):
         for w, lab in zip(ex["word_ids"], labels):
             if w in masked_words:
                 assert lab != -100, "a masked word must be masked with all its sub-tokens"
+
+
+def test_compare_bases_reports_mean_and_spread_over_seeds(tmp_path):
+    import yaml
+
+    from rasd_train.compare import compare
+
+    pretrained = pretrain(load_pretrain_config(write_config(tmp_path, 2)))
+    cfg = tiny_config(tmp_path, epochs=1)
+    (tmp_path / "ft.yaml").write_text(yaml.safe_dump(cfg))
+    summary = compare(str(tmp_path / "ft.yaml"), ["offline", str(pretrained)], [1, 2], [], str(tmp_path / "cmp"))
+    assert set(summary["bases"]) == {"offline", str(pretrained)}
+    dev = summary["bases"]["offline"]["scores"]["dev"]["label micro F1"]
+    assert len(dev["values"]) == 2 and dev["std"] >= 0
+    md = (tmp_path / "cmp" / "comparison.md").read_text()
+    assert "random-init" in md and "±" in md

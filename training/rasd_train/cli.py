@@ -167,6 +167,15 @@ def _agreement(args, rest) -> int:
     return 0
 
 
+def _compare(args, rest) -> int:
+    from rasd_train.compare import compare, table
+    from rasd_train.config import parse_overrides
+
+    summary = compare(args.config, args.bases, args.seeds, parse_overrides(rest), args.out)
+    sys.stdout.write(table(summary) + "\n")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="rasd-train", description="Train and evaluate rasd models.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -222,11 +231,17 @@ def main(argv=None) -> int:
     p.add_argument("--pass2", default="data/events/agreement/pass2.txt")
     p.add_argument("--out", default=None)
     p.set_defaults(func=_agreement)
+    p = sub.add_parser("compare-bases", help="fine-tune from several bases with the same budget and seeds")
+    p.add_argument("--config", default="configs/quickstart.yaml")
+    p.add_argument("--bases", nargs="+", required=True, help="'offline' (random init) and/or base model folders")
+    p.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
+    p.add_argument("--out", default="runs/compare")
+    p.set_defaults(func=_compare)
     p = sub.add_parser("pretrain", help="masked-LM pretraining from a YAML config; --key value overrides")
     p.add_argument("config")
     p.set_defaults(func=_pretrain)
     args, rest = parser.parse_known_args(argv)
-    if rest and args.command not in ("train", "pretrain"):
+    if rest and args.command not in ("train", "pretrain", "compare-bases"):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for name in ("rasd", "rasd_train"):
