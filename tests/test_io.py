@@ -171,3 +171,15 @@ def test_sharded_run_merges_back_in_input_order(onnx_model, tmp_path):
     assert (tmp_path / "view.html").read_text(encoding="utf-8").count("<article") == 11
     (tmp_path / "out.shard-001-of-003.jsonl").write_text("", encoding="utf-8")
     assert main(["merge", "--input", str(inp), "--output", str(out), "--shards", "3"]) == 2
+
+
+def test_an_unreachable_hub_id_is_one_sentence(monkeypatch):
+    import rasd
+    from rasd.manifest import ModelFolderError
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ModelFolderError) as err:
+        rasd.load("rasd-test/not-cached-anywhere")
+    assert "Hugging Face Hub or its local cache" in str(err.value) and "\n" not in str(err.value)
+    with pytest.raises(ModelFolderError, match="model folder not found: ./nowhere"):
+        rasd.load("./nowhere")
