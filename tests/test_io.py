@@ -5,13 +5,11 @@ Runs in the inference-only venv too (ONNX backend, no torch): see .ci/run.
 
 import csv
 import json
-import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 

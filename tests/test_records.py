@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from rasd.records import RecordError, check_file, read_conll, read_records, write_conll, write_jsonl
+from rasd.records import RecordError, check_file, read_conll, read_records, write_conll
 from rasd.schema import LabelSchema
 
 TEXT = "قالت وسائل إعلام رسمية سورية إن إسرائيل شنت هجوما صاروخيا على منطقة القصير، فجر الخميس."

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from rasd.records import Span
-from rasd.text import Normalization, Token, normalize_word
+from rasd.text import Normalization, Token, normalize_word, tokenize
 
 IGNORE_INDEX = -100
 
@@ -113,6 +113,14 @@ def encode_words(
         word_ids.append(None)
         windows.append(Window(input_ids, word_ids, (max(own_a, a), min(own_b, b))))
     return windows
+
+
+def encode_text(tokenizer, text: str, normalization: Normalization, max_length: int, stride: int,
+                special: SpecialTokens) -> tuple[list[Token], list[Window]]:
+    """Raw text to its tokens (offsets into the text) and model windows: what training and serving
+    both call, so they cannot tokenise differently."""
+    tokens = tokenize(text)
+    return tokens, encode_words(tokenizer, [t.text for t in tokens], normalization, max_length, stride, special)
 
 
 def _word_ranges(lengths: list[int], budget: int, stride: int) -> list[tuple[int, int]]:

@@ -246,7 +246,7 @@ class HtmlWriter(JsonlWriter):
 
 
 def render_article(doc: dict) -> str:
-    text, parts, pos = doc["text"], [], 0
+    text, parts = doc["text"], []
     starts = {s["start"]: s for s in doc["sentences"]}
     ends = {s["end"] for s in doc["sentences"]}
     spans = sorted(doc["spans"], key=lambda s: s["start"])

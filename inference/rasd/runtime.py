@@ -9,13 +9,12 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from rasd.align import Window, encode_words
+from rasd.align import Window, encode_text
 from rasd.backends import make_backend
 from rasd.decode import decide_labels, decode_spans
 from rasd.events import build_events
 from rasd.manifest import Manifest, ModelFolderError
 from rasd.sentences import split_sentences
-from rasd.text import tokenize
 
 
 @dataclass
@@ -70,11 +69,8 @@ class Model:
 
     # -- encoding --------------------------------------------------------------------------
     def encode(self, text: str):
-        tokens = tokenize(text)
         m = self.manifest
-        windows = encode_words(self.tokenizer, [t.text for t in tokens], m.normalization, m.max_length,
-                               m.stride, m.special_tokens)
-        return tokens, windows
+        return encode_text(self.tokenizer, text, m.normalization, m.max_length, m.stride, m.special_tokens)
 
     def _run(self, backend, windows: Sequence[Window], batch_size: int) -> list[np.ndarray]:
         """Logits per window, batched by similar length so little compute goes to padding."""

@@ -40,49 +40,16 @@ def _corpus(args, rest) -> int:
 
 
 def _validate(args, rest) -> int:
-    from rasd_train.data.validate import count_by_split, validate_corpus, validate_inline_sources
+    from rasd_train.data.validate import count_by_split, validate_corpus, validate_inline_sources, validate_real_dev
 
     problems = validate_inline_sources(args.src) + validate_corpus(args.data, src_dir=args.src)
     if args.real_dev:
-        problems += _real_dev_problems(args.real_dev)
+        problems += validate_real_dev(args.real_dev)
     for p in problems:
         sys.stdout.write(f"{p}\n")
     counts = count_by_split(args.data)
     sys.stdout.write(", ".join(f"{k} {v}" for k, v in counts.items()) + f" sentences; {len(problems)} problem(s)\n")
     return 1 if problems else 0
-
-
-def _real_dev_problems(path):
-    """Rebuild the real-news set from ../shared (SHA-1s checked) and validate every record.
-
-    When the local annotation source exists (it holds newspaper text and is never committed), the
-    stored references must also be exactly what it builds.
-    """
-    import json
-    from pathlib import Path
-
-    from rasd.records import RecordError, record_problems
-    from rasd.schema import LabelSchema
-    from rasd_train.data.realdev import build_references, load_real_dev
-    from rasd_train.data.shared import SharedDataMissing
-
-    try:
-        records = load_real_dev(path)
-    except SharedDataMissing as exc:
-        log.warning("real-news dev set not checked: %s", exc)
-        return []
-    except RecordError as err:
-        return [err]
-    errors = [RecordError(path, n, f"record {r.id!r}: {p}") for n, r in enumerate(records, 1)
-              for p in record_problems(r, LabelSchema())]
-    src = Path(path).parent / "src" / "saudinewsnet.txt"
-    if src.is_file():
-        refs, src_errors, _ = build_references(src)
-        errors += src_errors
-        stored = [json.loads(x) for x in open(path, encoding="utf-8") if x.strip()]
-        if not src_errors and stored != refs:
-            errors.append(RecordError(path, 0, f"out of date with {src} (run `make real-dev`)"))
-    return errors
 
 
 def _stats(args, rest) -> int:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from rasd.align import SpecialTokens, align_labels, encode_words, word_tags
+from rasd.align import SpecialTokens, align_labels, encode_text, word_tags
 from rasd.records import Record
 from rasd.schema import LabelSchema
-from rasd.text import Normalization, tokenize
+from rasd.text import Normalization
 
 
 class Encoder:
@@ -20,9 +20,7 @@ class Encoder:
         self.normalization, self.max_length, self.stride = normalization, max_length, stride
 
     def windows(self, text: str):
-        tokens = tokenize(text)
-        return tokens, encode_words(self.backend, [t.text for t in tokens], self.normalization,
-                                    self.max_length, self.stride, self.special)
+        return encode_text(self.backend, text, self.normalization, self.max_length, self.stride, self.special)
 
 
 def tagger_examples(records: Sequence[Record], encoder: Encoder, schema: LabelSchema) -> list[dict]:

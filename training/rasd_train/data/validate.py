@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from pathlib import Path
 from typing import Iterator
@@ -12,6 +13,7 @@ from rasd.schema import LabelSchema
 from rasd.text import collapse_whitespace
 from rasd_train.data.quality import text_problems
 
+log = logging.getLogger(__name__)
 SPLITS = ("train", "dev", "test")
 
 
@@ -102,3 +104,32 @@ def count_by_split(data_dir) -> dict[str, int]:
         if path.is_file():
             out[split] = sum(1 for line in open(path, encoding="utf-8") if line.strip())
     return dict(out)
+
+
+def validate_real_dev(path) -> list[RecordError]:
+    """Rebuild the real-news set from ../shared (SHA-1s checked) and validate every record.
+
+    When the local annotation source exists (it holds newspaper text and is never committed), the
+    stored references must also be exactly what it builds.
+    """
+    from rasd.records import record_problems
+    from rasd_train.data.realdev import build_references, load_real_dev
+    from rasd_train.data.shared import SharedDataMissing
+
+    try:
+        records = load_real_dev(path)
+    except SharedDataMissing as exc:
+        log.warning("real-news dev set not checked: %s", exc)
+        return []
+    except RecordError as err:
+        return [err]
+    errors = [RecordError(path, n, f"record {r.id!r}: {p}") for n, r in enumerate(records, 1)
+              for p in record_problems(r, LabelSchema())]
+    src = Path(path).parent / "src" / "saudinewsnet.txt"
+    if src.is_file():
+        refs, src_errors, _ = build_references(src)
+        errors += src_errors
+        stored = [json.loads(x) for x in open(path, encoding="utf-8") if x.strip()]
+        if not src_errors and stored != refs:
+            errors.append(RecordError(path, 0, f"out of date with {src} (run `make real-dev`)"))
+    return errors
