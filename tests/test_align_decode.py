@@ -91,3 +91,51 @@ def test_spans_survive_tags_and_decoding_exactly(pieces, data):
     tags = word_tags(toks, spans)
     decoded = [s for s, _ in decode_spans(toks, tags)]
     assert decoded == spans
+
+
+# -- constrained decoding -------------------------------------------------------------------------
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rasd.decode import viterbi_tags
+
+_TAGS = ["O", "B-ACTOR", "I-ACTOR", "B-LOCATION", "I-LOCATION"]
+
+
+def _legal(seq):
+    prev = "O"
+    for t in seq:
+        if t.startswith("I-") and prev[2:] != t[2:]:
+            return False
+        prev = t
+    return True
+
+
+def test_viterbi_keeps_a_span_whole_where_argmax_would_cut_it():
+    # word 2's argmax is I-LOCATION, which cannot follow I-ACTOR: argmax + repair starts a new
+    # LOCATION there and cuts the actor; the best legal sequence continues the actor
+    probs = np.array([[0.05, 0.9, 0.02, 0.02, 0.01],
+                      [0.05, 0.02, 0.9, 0.02, 0.01],
+                      [0.1, 0.05, 0.4, 0.04, 0.41]])
+    assert viterbi_tags(probs, _TAGS) == ["B-ACTOR", "I-ACTOR", "I-ACTOR"]
+
+
+def test_viterbi_never_starts_with_inside_tag():
+    probs = np.array([[0.1, 0.1, 0.6, 0.1, 0.1], [0.1, 0.1, 0.6, 0.1, 0.1]])
+    out = viterbi_tags(probs, _TAGS)
+    assert out[0] != "I-ACTOR" and _legal(out)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 5), st.integers(0, 10_000))
+def test_viterbi_is_the_best_legal_sequence(n, seed):
+    rng = np.random.default_rng(seed)
+    probs = rng.dirichlet(np.ones(len(_TAGS)), size=n)
+    out = viterbi_tags(probs, _TAGS)
+    assert _legal(out)
+    score = lambda seq: sum(np.log(probs[i, _TAGS.index(t)]) for i, t in enumerate(seq))  # noqa: E731
+    best = max((seq for seq in itertools.product(_TAGS, repeat=n) if _legal(seq)), key=score)
+    assert abs(score(out) - score(best)) < 1e-9

@@ -1,5 +1,10 @@
 """From model outputs to answers: word tags to char spans, label probabilities to label sets.
 
+Two ways from per-word tag probabilities to tags: ``viterbi_tags`` (the default) finds the most
+probable sequence among the legal IOB2 ones (``I-X`` only after ``B-X`` or ``I-X``), as a CRF layer
+would, so a span is never cut by one uncertain word; ``argmax`` picks each word's best tag and
+then applies the repair rule.
+
 IOB2 repair rule (documented in the README): an ``I-X`` that does not continue an open ``X`` span
 (after ``O``, at the start, or after another type) opens a new ``X`` span, as if it were ``B-X``.
 A model that has learned ``X`` but missed the boundary still yields the argument; dropping it
@@ -12,8 +17,45 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+import numpy as np
+
 from rasd.records import Span
 from rasd.text import Token
+
+
+def transition_mask(tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Log-masks of legal IOB2 moves: ``(start[j], move[i, j])``, 0 where legal and -inf where not."""
+    n = len(tags)
+    start = np.zeros(n)
+    move = np.zeros((n, n))
+    for j, tag in enumerate(tags):
+        if tag.startswith("I-"):
+            start[j] = -np.inf
+            for i, prev in enumerate(tags):
+                if prev[2:] != tag[2:] or prev == "O":
+                    move[i, j] = -np.inf
+    return start, move
+
+
+def viterbi_tags(probs: np.ndarray, tags: Sequence[str]) -> list[str]:
+    """The legal IOB2 sequence with the highest product of per-word tag probabilities.
+
+    ``probs`` is (words, tags); numpy only, so evaluation and serving run the same code.
+    """
+    if len(probs) == 0:
+        return []
+    start, move = transition_mask(tags)
+    logp = np.log(np.clip(probs, 1e-12, 1.0))
+    score = logp[0] + start
+    back = np.zeros(probs.shape, dtype=np.int64)
+    for t in range(1, len(probs)):
+        cand = score[:, None] + move  # (prev, next)
+        back[t] = cand.argmax(axis=0)
+        score = cand.max(axis=0) + logp[t]
+    best = [int(score.argmax())]
+    for t in range(len(probs) - 1, 0, -1):
+        best.append(int(back[t, best[-1]]))
+    return [tags[j] for j in reversed(best)]
 
 
 def repair_iob2(tags: Sequence[str]) -> list[str]:

@@ -36,6 +36,12 @@ class Manifest:
     base_model: str = ""
     onnx: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
+    # "viterbi" (legal IOB2 sequences only) or "argmax" + the repair rule; see rasd.decode
+    decoding: str = "viterbi"
+    # per-label temperature of the classifier's logits, fitted on dev (1.0: uncalibrated)
+    temperatures: dict[str, float] = field(default_factory=dict)
+    # drop spans in sentences that get no event label (the corpus rule); set from dev measurements
+    spans_need_label: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -52,6 +58,9 @@ class Manifest:
             "tasks": dict(self.tasks),
             "onnx": dict(self.onnx),
             "extra": dict(self.extra),
+            "decoding": self.decoding,
+            "temperatures": dict(self.temperatures),
+            "spans_need_label": self.spans_need_label,
         }
 
     def save(self, folder) -> Path:
@@ -70,6 +79,8 @@ class Manifest:
         if data.get("format_version", 0) > FORMAT_VERSION:
             raise ModelFolderError(f"{path}: format_version {data['format_version']} is newer than this rasd reads")
         schema = LabelSchema.from_dict(data["schema"])
+        if data.get("decoding", "argmax") not in ("viterbi", "argmax"):
+            raise ModelFolderError(f"{path}: decoding must be 'viterbi' or 'argmax', not {data['decoding']!r}")
         thresholds = {k: float(v) for k, v in data["thresholds"].items()}
         missing = [lab for lab in schema.labels if lab not in thresholds]
         if missing:
@@ -86,4 +97,8 @@ class Manifest:
             base_model=data.get("base_model", ""),
             onnx=dict(data.get("onnx", {})),
             extra=dict(data.get("extra", {})),
+            # models saved before these fields existed were served with argmax and no calibration
+            decoding=data.get("decoding", "argmax"),
+            temperatures={k: float(v) for k, v in data.get("temperatures", {}).items()},
+            spans_need_label=bool(data.get("spans_need_label", False)),
         )

@@ -11,7 +11,7 @@ import numpy as np
 
 from rasd.align import Window, encode_text
 from rasd.backends import make_backend
-from rasd.decode import decide_labels, decode_spans
+from rasd.decode import decide_labels, decode_spans, viterbi_tags
 from rasd.events import build_events
 from rasd.manifest import Manifest, ModelFolderError
 from rasd.sentences import split_sentences
@@ -101,22 +101,25 @@ class Model:
         cls_logits = self._run(self.classifier, windows, batch_size)
         tags = m.schema.tags
         results, k0 = [], 0
+        temps = np.array([m.temperatures.get(lab, 1.0) for lab in m.schema.labels])
         for s, (tokens, wins) in enumerate(encoded):
-            word_tag = ["O"] * len(tokens)
-            word_score = [1.0] * len(tokens)
+            word_probs = np.zeros((len(tokens), len(tags)))
+            word_probs[:, tags.index("O")] = 1.0
             probs = np.zeros(len(m.schema.labels))
             for k, win in enumerate(wins, k0):
                 p = _softmax(tag_logits[k])
                 for pos in win.first_subtokens:
                     w = win.word_ids[pos]
                     if win.owned[0] <= w < win.owned[1]:
-                        best = int(p[pos].argmax())
-                        word_tag[w], word_score[w] = tags[best], float(p[pos, best])
+                        word_probs[w] = p[pos]
                 # a label anywhere in a long sentence is a label of the sentence
-                probs = np.maximum(probs, 1.0 / (1.0 + np.exp(-cls_logits[k])))
+                probs = np.maximum(probs, 1.0 / (1.0 + np.exp(-cls_logits[k] / temps)))
             k0 += len(wins)
             labels = decide_labels(probs, m.schema.labels, m.thresholds)
-            spans = [
+            word_tag = (viterbi_tags(word_probs, tags) if m.decoding == "viterbi"
+                        else [tags[j] for j in word_probs.argmax(axis=1)])
+            word_score = [float(word_probs[w, tags.index(t)]) for w, t in enumerate(word_tag)]
+            spans = [] if m.spans_need_label and not labels else [
                 {"start": sp.start, "end": sp.end, "label": sp.label, "text": texts[s][sp.start : sp.end],
                  "score": round(score, 4)}
                 for sp, score in decode_spans(tokens, word_tag, word_score)
