@@ -32,7 +32,9 @@ class PretrainConfig:
     tokenizer_min_frequency: int = 2
     tokenizer_max_chars: int = 20_000_000
     # Sources: files or folders (.txt, .jsonl with a "text" field, either .xz-compressed), the corpus
-    # records ("data/events/train.jsonl"), or "shared:saudinewsnet", "shared:fignews", "shared:ner".
+    # records ("data/events/train.jsonl"), or "shared:saudinewsnet", "shared:fignews", "shared:idrisi",
+    # "shared:ner" (ANERcorp train, AQMAR, Wojood train, WikiFANE; NewsFANE is ANERcorp's text).
+    # The real-news test documents (SaudiNewsNet's last three days, FIGNEWS B14-B15) are never read.
     text: list[str] = field(default_factory=lambda: ["data/events/train.jsonl"])
     normalization: dict[str, Any] = field(default_factory=dict)
     max_length: int = 128
@@ -82,22 +84,24 @@ def _file_texts(path: Path) -> Iterator[str]:
 
 def iter_texts(sources: list[str]) -> Iterator[str]:
     """Each source's text, one document or line at a time; a missing ../shared is skipped with a reason."""
-    from rasd_train.data.shared import SharedDataMissing, iter_saudinewsnet, shared_file
+    from rasd_train.data.realnews import TEST_BATCHES, TEST_DATES
+    from rasd_train.data.shared import SharedDataMissing, iter_fignews, iter_saudinewsnet, shared_file
 
     for src in sources:
         try:
             if src == "shared:saudinewsnet":
                 for art in iter_saudinewsnet():
-                    yield art["content"]
+                    if art["date_extracted"][:10] not in TEST_DATES:  # the real-news test days stay unseen
+                        yield art["content"]
             elif src == "shared:fignews":
-                import csv
-
-                path = shared_file("fignews_2024", "FIGNEWS-2024-ALL-CLEAN-FLAT.tsv")
-                with open(path, encoding="utf-8", newline="") as fh:
-                    for row in csv.DictReader(fh, delimiter="\t"):
-                        for key, value in row.items():
-                            if value and key and "text" in key.lower() and any("\u0600" <= c <= "\u06ff" for c in value):
-                                yield value
+                for post in iter_fignews():
+                    if post["batch"] not in TEST_BATCHES:
+                        yield post["text"]
+            elif src == "shared:idrisi":
+                for path in sorted(shared_file("idrisi_r_ar_gold", "gold-random-json").rglob("*.jsonl")):
+                    for line in open(path, encoding="utf-8"):
+                        if line.strip():
+                            yield json.loads(line)["text"]
             elif src == "shared:ner":
                 yield from _ner_sentences()
             else:
@@ -118,11 +122,11 @@ def _ner_sentences() -> Iterator[str]:
     from rasd_train.data.shared import shared_file
 
     files = [shared_file("anercorp_camel", "ANERCorp_CamelLab_train.txt"), *sorted(shared_file("aqmar").glob("*.txt")),
-             shared_file("wojood_sample", "train.txt")]
+             shared_file("wojood_sample", "train.txt"), shared_file("fane_gold_2014", "WikiFANE_Gold_2014_500K.txt")]
     for path in files:
         words = []
-        for line in open(path, encoding="utf-8", errors="replace"):
-            parts = line.split()
+        for line in open(path, encoding="utf-8-sig", errors="replace"):
+            parts = line.replace("\u200e", "").split()  # WikiFANE marks every word with an LRM
             if not parts:
                 if words:
                     yield " ".join(words)

@@ -34,3 +34,25 @@ def iter_saudinewsnet() -> Iterator[dict]:
         for line in fh:
             if line.strip():
                 yield json.loads(line)
+
+
+FIGNEWS_COLUMNS = ("Batch", "Source Language", "ID", "Type", "Text", "English MT", "Arabic MT")
+
+
+def iter_fignews() -> Iterator[dict]:
+    """FIGNEWS-2024 IAA posts as ``{doc_id, batch, language, text}``; ``text`` is the Arabic column.
+
+    The Arabic column is the original post for Arabic rows and machine translation for the others.
+    Rows are tab-separated with no quoting (a csv reader would merge rows at stray quotes).
+    """
+    path = shared_file("fignews_2024", "FIGNEWS-2024-TEXT-IAA.tsv")
+    with open(path, encoding="utf-8") as fh:
+        header = fh.readline().rstrip("\n").split("\t")
+        col = {name: header.index(name) for name in FIGNEWS_COLUMNS}
+        for line in fh:
+            row = line.rstrip("\n").split("\t")
+            if len(row) != len(header):
+                continue
+            batch, lang, ident = row[col["Batch"]], row[col["Source Language"]], row[col["ID"]]
+            yield {"doc_id": f"{batch}/{lang}/{ident}", "batch": batch, "language": lang,
+                   "text": row[col["Arabic MT"]]}
