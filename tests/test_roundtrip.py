@@ -33,7 +33,8 @@ def test_the_tiny_model_learned_the_mini_set(tiny_run):
     dev = metrics["dev"]
     assert dev["labels"]["micro"]["f1"] >= 0.9, dev["labels"]
     assert dev["spans"]["micro"]["f1"] >= 0.8, dev["spans"]["micro"]
-    assert "baseline" in metrics and "dev" in metrics["baseline"]
+    assert "peers" in metrics and "dev" in metrics["peers"]
+    assert metrics["peers"]["dev"]["spans"]["micro"]["support"] > 0  # the CRF span peer was scored
 
 
 def test_predictions_carry_exact_offsets_into_the_input(tiny_run, mini_records):

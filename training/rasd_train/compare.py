@@ -54,7 +54,7 @@ def compare(config: str, bases: list[str], seeds: list[int], overrides, out_dir:
             per_set[split] = {name: {"mean": round(statistics.mean(f(r) for r in rows), 4),
                                      "std": round(statistics.pstdev(f(r) for r in rows), 4),
                                      "values": [f(r) for r in rows]} for name, f in FIGURES.items()}
-        baseline = runs[(base, seeds[0])].get("baseline", {})
+        baseline = runs[(base, seeds[0])].get("peers", {})
         summary["bases"][base] = {"scores": per_set,
                                   "baseline_label_micro_f1": {k: v["labels"]["micro"]["f1"] for k, v in baseline.items()
                                                               if k != "thresholds"}}
@@ -71,6 +71,6 @@ def table(summary: dict) -> str:
             cells = [f"{figs[n]['mean']:.3f} ± {figs[n]['std']:.3f}" for n in FIGURES]
             lines.append(f"| {_name(base)} | {split} | " + " | ".join(cells) + " |")
     seeds = ", ".join(str(s) for s in summary["seeds"])
-    lines.append(f"\nmean ± population std over seeds {seeds}; baseline (TF-IDF + LR) label micro F1: " + "; ".join(
+    lines.append(f"\nmean ± population std over seeds {seeds}; TF-IDF peer label micro F1: " + "; ".join(
         f"{k} {v:.3f}" for k, v in next(iter(summary["bases"].values()))["baseline_label_micro_f1"].items()))
     return "\n".join(lines)

@@ -1,4 +1,10 @@
-"""Evaluation: strict entity-level span scores (seqeval, IOB2) and multi-label sentence scores."""
+"""Evaluation: strict and lenient span scores, multi-label sentence scores, calibration error.
+
+Strict span scores are entity-level over IOB2 word tags (seqeval): exact bounds and type. Lenient
+scores count a predicted span right when it overlaps a gold span of the same type (and a gold span
+found when some predicted span of its type overlaps it): the usual "partial match" of the field,
+which forgives a boundary off by a word but not a wrong type or an invented span.
+"""
 
 from __future__ import annotations
 
@@ -41,7 +47,53 @@ def span_scores(gold: Sequence[Record], pred_spans: Sequence[Sequence[Span]], sp
                   "f1": round(float(micro["f1-score"]), 4), "support": int(micro["support"])},
         "macro": macro,
         "per_type": per_type,
+        "lenient": lenient_span_scores(gold, pred_spans, span_types),
     }
+
+
+def _lenient_prf(found_pred: int, n_pred: int, found_gold: int, n_gold: int) -> dict:
+    p = found_pred / n_pred if n_pred else 0.0
+    r = found_gold / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": n_gold}
+
+
+def lenient_span_scores(gold: Sequence[Record], pred_spans: Sequence[Sequence[Span]], span_types: Sequence[str]) -> dict:
+    """Same type and overlapping: precision over predicted spans, recall over gold spans."""
+    counts = {t: [0, 0, 0, 0] for t in span_types}  # found_pred, n_pred, found_gold, n_gold
+    for rec, spans in zip(gold, pred_spans):
+        def hit(a, others):
+            return any(o.label == a.label and o.start < a.end and a.start < o.end for o in others)
+
+        for sp in spans:
+            c = counts.setdefault(sp.label, [0, 0, 0, 0])
+            c[0] += hit(sp, rec.spans)
+            c[1] += 1
+        for sp in rec.spans:
+            c = counts.setdefault(sp.label, [0, 0, 0, 0])
+            c[2] += hit(sp, spans)
+            c[3] += 1
+    per_type = {t: _lenient_prf(*counts[t]) for t in span_types}
+    total = [sum(c[i] for c in counts.values()) for i in range(4)]
+    return {"micro": _lenient_prf(*total), "per_type": per_type}
+
+
+def expected_calibration_error(gold: Sequence[Sequence[str]], probs: Sequence[Sequence[float]],
+                               labels: Sequence[str], bins: int = 10) -> dict:
+    """ECE over every (sentence, label) probability, equal-width bins; and each bin for the plot."""
+    pairs = [(p[j], lab in g) for g, p in zip(gold, probs) for j, lab in enumerate(labels)]
+    table = []
+    ece = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(p, y) for p, y in pairs if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if not inside:
+            continue
+        conf = sum(p for p, _ in inside) / len(inside)
+        acc = sum(y for _, y in inside) / len(inside)
+        ece += len(inside) / len(pairs) * abs(conf - acc)
+        table.append({"bin": [lo, hi], "n": len(inside), "confidence": round(conf, 4), "frequency": round(acc, 4)})
+    return {"ece": round(ece, 4), "bins": table}
 
 
 def label_scores(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]], labels: Sequence[str]) -> dict:
@@ -94,4 +146,6 @@ def format_table(name: str, result: dict) -> str:
         sp = result["spans"]
         lines += _score_rows("span type", sp["per_type"], "micro (strict)", sp["micro"])
         lines.append(f"macro F1 {sp['macro']['f1']:.3f}")
+        if "lenient" in sp:
+            lines += _score_rows("span (lenient)", sp["lenient"]["per_type"], "micro (lenient)", sp["lenient"]["micro"])
     return "\n".join(lines)

@@ -1,0 +1,117 @@
+"""The bars a transformer must clear, trained on exactly its training data in seconds.
+
+- labels: character 2-5-gram TF-IDF + logistic regression, one per label, thresholds tuned on the
+  same dev sets as the transformer's;
+- spans: a linear-chain CRF (sklearn-crfsuite) over plain word features: the word, its first and
+  last 2-3 letters, the article prefixes ال / وال, digits, and the words two either side.
+
+Both read text through the same rasd tokeniser and normalisation as the model, and spans are
+decoded by the same ``rasd.decode`` code, so only the learner differs.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from rasd.align import word_tags
+from rasd.decode import decode_spans
+from rasd.records import Record
+from rasd.text import Normalization, normalize, normalize_word, tokenize
+from rasd_train.metrics import label_scores, span_scores, tune_thresholds
+
+
+class TfidfLabels:
+    """Sentence labels from character n-grams."""
+
+    def __init__(self, labels: Sequence[str], normalization: Normalization, seed: int):
+        self.labels, self.norm, self.seed = list(labels), normalization, seed
+
+    def _prep(self, recs):
+        return [normalize(r.text, self.norm).text for r in recs]
+
+    def fit(self, train: Sequence[Record]) -> "TfidfLabels":
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        self.vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
+                                   max_features=200_000)
+        x = self.vec.fit_transform(self._prep(train))
+        self.models = []
+        for lab in self.labels:
+            y = np.array([lab in r.labels for r in train], dtype=int)
+            clf = None
+            if y.min() != y.max():
+                clf = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced", random_state=self.seed)
+                clf.fit(x, y)
+            self.models.append(clf)
+        return self
+
+    def probs(self, recs: Sequence[Record]):
+        import numpy as np
+
+        x = self.vec.transform(self._prep(recs))
+        cols = [m.predict_proba(x)[:, 1] if m is not None else np.zeros(x.shape[0]) for m in self.models]
+        return np.stack(cols, axis=1)
+
+
+def word_features(words: Sequence[str], i: int) -> dict:
+    """The CRF's features for word ``i``: what a 2000s Arabic NER system would use, nothing more."""
+    w = words[i]
+    f = {"bias": 1.0, "w": w, "p2": w[:2], "p3": w[:3], "s2": w[-2:], "s3": w[-3:],
+         "al": w.startswith("ال"), "wal": w.startswith("وال"), "digit": any(c.isdigit() for c in w),
+         "punct": not any(c.isalnum() for c in w), "len": min(len(w), 8)}
+    for d in (-2, -1, 1, 2):
+        j = i + d
+        f[f"w{d:+d}"] = words[j] if 0 <= j < len(words) else ("<s>" if j < 0 else "</s>")
+    return f
+
+
+class CrfSpans:
+    """Spans from a linear-chain CRF over word features."""
+
+    def __init__(self, normalization: Normalization, c1: float = 0.1, c2: float = 0.05, max_iterations: int = 150):
+        self.norm, self.params = normalization, {"c1": c1, "c2": c2, "max_iterations": max_iterations}
+
+    def _features(self, text: str):
+        tokens = tokenize(text)
+        words = [normalize_word(t.text, self.norm) for t in tokens]
+        return tokens, [word_features(words, i) for i in range(len(words))]
+
+    def fit(self, train: Sequence[Record]) -> "CrfSpans":
+        import sklearn_crfsuite
+
+        xs, ys = [], []
+        for r in train:
+            tokens, feats = self._features(r.text)
+            if tokens:
+                xs.append(feats)
+                ys.append(word_tags(tokens, r.spans))
+        self.crf = sklearn_crfsuite.CRF(algorithm="lbfgs", all_possible_transitions=True, **self.params)
+        self.crf.fit(xs, ys)
+        return self
+
+    def predict(self, texts: Sequence[str]) -> list[list]:
+        out = []
+        for text in texts:
+            tokens, feats = self._features(text)
+            tags = self.crf.predict_single(feats) if tokens else []
+            out.append([sp for sp, _ in decode_spans(tokens, tags)])
+        return out
+
+
+def train_and_score(train: Sequence[Record], dev: Sequence[Record], evals: dict[str, Sequence[Record]],
+                    labels: Sequence[str], span_types: Sequence[str], normalization: Normalization,
+                    grid: Sequence[float], seed: int) -> dict:
+    """Fit both peers on train, tune label thresholds on dev (as the transformer does), score each set."""
+    tfidf = TfidfLabels(labels, normalization, seed).fit(train)
+    crf = CrfSpans(normalization).fit(train)
+    thresholds = tune_thresholds([r.labels for r in dev], tfidf.probs(dev).tolist(), labels, grid) if dev else {
+        lab: 0.5 for lab in labels}
+    out = {"thresholds": thresholds}
+    for name, recs in evals.items():
+        p = tfidf.probs(recs)
+        pred = [[lab for j, lab in enumerate(labels) if row[j] >= thresholds[lab]] for row in p]
+        out[name] = {"n": len(recs), "labels": label_scores([r.labels for r in recs], pred, labels),
+                     "spans": span_scores(recs, crf.predict([r.text for r in recs]), span_types)}
+    return out
