@@ -8,7 +8,7 @@ DATA ?= data/events/dev.jsonl data/events/test.jsonl
 SAMPLES ?= data/samples/articles.jsonl
 PRED ?= runs/quickstart/predictions.jsonl
 
-.PHONY: help venv quickstart train evaluate predict test test-inference export publish bench pretrain compare-bases corpus validate-data data-stats real-dev convert clean
+.PHONY: help venv quickstart train evaluate predict test test-inference export publish bench pretrain compare-bases corpus validate-data data-stats real-dev real-news convert clean
 
 help:
 	@echo "make quickstart   train the offline quickstart model and predict on data/samples (CPU, minutes)"
@@ -16,7 +16,7 @@ help:
 	@echo "make train CONFIG=configs/...yaml [ARGS='--tagger.num_train_epochs 3']"
 	@echo "make evaluate MODEL=runs/.../model DATA='file.jsonl ...'"
 	@echo "make predict MODEL=... SAMPLES=in.jsonl PRED=out.jsonl"
-	@echo "make corpus | validate-data | data-stats"
+	@echo "make corpus | validate-data | data-stats | real-news OUT=DIR"
 
 $(VENV)/.installed: pyproject.toml inference/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -96,6 +96,11 @@ clean:
 
 real-dev: venv
 	$(VENV)/bin/rasd-train real-dev
+
+# The real-news set rebuilt from ../shared (every SHA-1 checked): OUT/train.jsonl, dev.jsonl, test.jsonl.
+OUT ?= runs/real-news
+real-news: venv
+	$(VENV)/bin/rasd-train real-news --out $(OUT)
 
 convert: venv
 	$(VENV)/bin/rasd-train convert --from $(FROM) --to $(TO) $(IN) $(OUT)

@@ -49,7 +49,12 @@ class DatasetConfig:
     labels: list[str] = field(default_factory=lambda: ["attack", "interception", "casualty_report", "denial"])
     span_types: list[str] = field(default_factory=lambda: ["ACTOR", "TARGET", "LOCATION", "WEAPON", "CASUALTIES", "TIME", "SOURCE"])
     normalization: dict[str, Any] = field(default_factory=dict)
-    real_dev: str | None = None  # references into ../shared (data/real-dev), evaluated, never trained on
+    real_dev: str | None = None  # references into ../shared (data/real-dev): tuning and model selection, never trained on
+    # The real-news set (references into ../shared, data/real-news): its train split is added to the
+    # training data (each record ``real_news_repeat`` times; 0 = not trained on), its test split is
+    # evaluated and never tuned on. Skipped with the reason where ../shared is absent.
+    real_news: str | None = None
+    real_news_repeat: int = 1
 
 
 @dataclass
@@ -80,6 +85,10 @@ class TrainConfig:
     # dense word-level supervision teaches a from-scratch encoder far more than sentence labels do.
     classifier_from_tagger: bool = False
     threshold_grid: list[float] = field(default_factory=lambda: [round(0.05 * i, 2) for i in range(1, 20)])
+    # Decided on the tuning sets (written dev + real-dev) unless set: "auto" measures both ways.
+    decoding: str = "auto"  # "viterbi" | "argmax" | "auto"
+    spans_need_label: str = "auto"  # "yes" | "no" | "auto": drop spans of sentences with no label
+    calibrate: bool = True  # per-label temperature scaling on the tuning sets
 
 
 def _check_type(value, hint, key: str):
@@ -187,6 +196,12 @@ def _check_files(cfg: TrainConfig) -> None:
             for f in getattr(ds, split):
                 if not Path(f).is_file():
                     raise ConfigError(f"dataset.{split}: file not found: {f}")
+    choices = {"decoding": ("viterbi", "argmax", "auto"), "spans_need_label": ("yes", "no", "auto")}
+    for key, allowed in choices.items():
+        if getattr(cfg, key) not in allowed:
+            raise ConfigError(f"{key}: {getattr(cfg, key)!r} is not one of {', '.join(allowed)}")
+    if ds.real_news_repeat < 0:
+        raise ConfigError("dataset.real_news_repeat: must be 0 or more")
     if cfg.model.base_model == "offline" and cfg.model.bert_config and not Path(cfg.model.bert_config).is_file():
         raise ConfigError(f"model.bert_config: file not found: {cfg.model.bert_config}")
 

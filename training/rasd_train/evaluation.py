@@ -39,6 +39,21 @@ def real_dev_records(path) -> tuple[list[Record] | None, str | None]:
         return None, str(exc)
 
 
+def real_news_records(refs_dir, split: str) -> tuple[list[Record] | None, str | None]:
+    """One split of the real-news set rebuilt from ../shared, or (None, why it was skipped)."""
+    from rasd_train.data.shared import SharedDataMissing
+
+    path = Path(refs_dir) / f"{split}.jsonl" if refs_dir else None
+    if path is None or not path.is_file():
+        return None, f"no real-news references at {path}"
+    from rasd_train.data.realnews import load_refs
+
+    try:
+        return load_refs(path), None
+    except SharedDataMissing as exc:
+        return None, str(exc)
+
+
 def evaluate_sets(model, sets: dict[str, Sequence[Record] | str]) -> dict:
     """Evaluate on each named set; a set given as a string is the reason it was skipped."""
     results = {}

@@ -11,12 +11,40 @@ from rasd.schema import LabelSchema
 from rasd.text import tokenize
 
 START, END = "<!-- stats:start -->", "<!-- stats:end -->"
+REAL_START, REAL_END = "<!-- real-news-stats:start -->", "<!-- real-news-stats:end -->"
 
 
 def corpus_stats(data_dir, schema: LabelSchema | None = None) -> str:
     """Markdown tables: per split, labels, span types, co-occurrence, span lengths."""
     schema = schema or LabelSchema()
     splits = {s: read_records(Path(data_dir) / f"{s}.jsonl", schema) for s in ("train", "dev", "test")}
+    return split_tables(splits, schema)
+
+
+def real_news_stats(refs_dir, schema: LabelSchema | None = None) -> str:
+    """The same tables for the real-news set (rebuilt from ../shared), plus sentences per corpus."""
+    from rasd_train.data.realnews import load_split
+    from rasd_train.data.shared import SharedDataMissing
+
+    schema = schema or LabelSchema()
+    splits = {}
+    for split in ("train", "dev", "test"):
+        try:
+            splits[split] = load_split(split, Path(refs_dir))
+        except SharedDataMissing:
+            raise
+        except FileNotFoundError:  # no references for this split yet
+            splits[split] = []
+    corpora = sorted({r.doc_id.split(":", 1)[0] for recs in splits.values() for r in recs})
+    head = ["| corpus | " + " | ".join(f"{s} sentences (documents)" for s in splits) + " |",
+            "|---|" + "---:|" * len(splits)]
+    rows = [f"| {c} | " + " | ".join(
+        f"{sum(r.doc_id.startswith(c + ':') for r in recs)} ({len({r.doc_id for r in recs if r.doc_id.startswith(c + ':')})})"
+        for recs in splits.values()) + " |" for c in corpora]
+    return "\n".join(head + rows) + "\n\n" + split_tables(splits, schema)
+
+
+def split_tables(splits: dict, schema: LabelSchema) -> str:
     out = ["| split | articles | sentences | no label | spans | words |", "|---|---:|---:|---:|---:|---:|"]
     for name, recs in splits.items():
         words = sum(sum(1 for t in tokenize(r.text) if t.is_word) for r in recs)
@@ -66,13 +94,13 @@ def _pct(a: int, b: int) -> str:
     return f"{100 * a / b:.1f}%" if b else "-"
 
 
-def update_card(card_path, stats: str) -> bool:
-    """Replace the block between the stats markers in the data card; False if the markers are missing."""
+def update_card(card_path, stats: str, start: str = START, end: str = END) -> bool:
+    """Replace the block between the markers in the data card; False if the markers are missing."""
     path = Path(card_path)
     text = path.read_text(encoding="utf-8")
-    if START not in text or END not in text:
+    if start not in text or end not in text:
         return False
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{START}\n{stats}\n{END}{tail}", encoding="utf-8")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{start}\n{stats}\n{end}{tail}", encoding="utf-8")
     return True

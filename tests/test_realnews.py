@@ -1,0 +1,96 @@
+"""The real-news set: references found in their documents, every sentence annotated, SHA-1s checked."""
+
+import json
+
+import pytest
+
+from conftest import ROOT
+
+
+@pytest.fixture()
+def corpus(monkeypatch):
+    """Two documents standing in for ../shared."""
+    from rasd_train.data import realnews
+
+    docs = {
+        "fignews:B01/Arabic/1": realnews.Document("fignews", "B01/Arabic/1",
+                                                  "قصفت طائرات إسرائيلية مدينة غزة. وقال شهود إن القصف استمر."),
+        "fignews:B01/Arabic/2": realnews.Document("fignews", "B01/Arabic/2", "فاز الفريق بالمباراة."),
+    }
+    monkeypatch.setattr(realnews, "load_documents", lambda keys: {k: v for k, v in docs.items() if k in keys})
+    return docs
+
+
+def _write(tmp_path, lines):
+    path = tmp_path / "train-1.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_references_locate_sentences_and_rebuild_them(corpus, tmp_path, monkeypatch):
+    from rasd_train.data import realnews
+
+    src = _write(tmp_path, ["### doc: fignews:B01/Arabic/1",
+                            "attack | قصفت <WEAPON>طائرات</WEAPON> <ACTOR>إسرائيلية</ACTOR> <LOCATION>مدينة غزة</LOCATION>.",
+                            "attack | وقال <SOURCE>شهود</SOURCE> إن <WEAPON>القصف</WEAPON> استمر.",
+                            "### doc: fignews:B01/Arabic/2", "- | فاز الفريق بالمباراة."])
+    refs, errors, records = realnews.build_references([src], "train")
+    assert errors == [] and len(refs) == 3
+    assert refs[1]["start"] == corpus["fignews:B01/Arabic/1"].text.index("وقال")
+    assert "text" not in refs[0]  # references only: no newspaper text
+    path = tmp_path / "refs.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in refs), encoding="utf-8")
+    rebuilt = realnews.load_refs(path)
+    assert [r.text for r in rebuilt] == [r.text for r in records]
+    assert rebuilt[0].spans == records[0].spans and rebuilt[2].labels == []
+
+
+def test_a_document_with_a_missing_sentence_is_an_error(corpus, tmp_path):
+    from rasd_train.data import realnews
+
+    src = _write(tmp_path, ["### doc: fignews:B01/Arabic/1", "attack | قصفت طائرات إسرائيلية مدينة غزة."])
+    _, errors, _ = realnews.build_references([src], "train")
+    assert any("1 of its 2 sentences annotated" in str(e) for e in errors)
+
+
+def test_an_edited_sentence_and_spans_without_a_label_are_errors(corpus, tmp_path):
+    from rasd_train.data import realnews
+
+    src = _write(tmp_path, ["### doc: fignews:B01/Arabic/1", "- | قصفت <ACTOR>طائرات</ACTOR> إسرائيلية مدينة غزة.",
+                            "- | وقال شهود ان القصف استمر."])
+    _, errors, _ = realnews.build_references([src], "train")
+    text = "\n".join(str(e) for e in errors)
+    assert "spans in a sentence with no event label" in text and "not in fignews:B01/Arabic/1 verbatim" in text
+
+
+def test_a_changed_document_is_one_line_naming_the_reference(corpus, tmp_path):
+    from rasd.records import RecordError
+    from rasd_train.data import realnews
+
+    row = {"id": "realnews-train-00001", "corpus": "fignews", "doc_id": "B01/Arabic/2", "start": 0, "end": 4,
+           "sha1": "0" * 40, "labels": [], "spans": []}
+    path = tmp_path / "refs.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(RecordError, match="realnews-train-00001: SHA-1 mismatch"):
+        realnews.load_refs(path)
+
+
+def test_real_news_set_materialises_from_shared(tmp_path, monkeypatch):
+    """The committed references against ../shared: valid, article-disjoint, the sizes the data card states."""
+    from rasd_train.data.shared import SharedDataMissing, shared_file
+
+    try:
+        shared_file("saudinewsnet", "saudinewsnet.jsonl.xz")
+        shared_file("fignews_2024")
+    except SharedDataMissing as exc:
+        pytest.skip(str(exc))
+    if not (ROOT / "data/real-news/train.jsonl").is_file():
+        pytest.skip("no real-news references committed yet")
+    monkeypatch.chdir(ROOT)
+    from rasd_train.data.realnews import materialise, validate
+
+    counts = materialise(tmp_path)
+    assert counts["train"] >= 3000 and counts["dev"] >= 400 and counts["test"] >= 600
+    assert validate() == []
+    rows = [json.loads(x) for x in open(tmp_path / "test.jsonl", encoding="utf-8")]
+    assert {"doc_id", "corpus"} <= set(rows[0]) and {r["corpus"] for r in rows} == {"saudinewsnet", "fignews"}

@@ -1,0 +1,436 @@
+"""The real-news set: whole SaudiNewsNet articles and FIGNEWS posts, annotated, stored as references.
+
+The texts belong to their newspapers, so the repository keeps, per sentence, the corpus, the
+document id (SaudiNewsNet: the article's url; FIGNEWS: ``batch/language/id``), char offsets into the
+document's text, the sentence's SHA-1, and labels and spans relative to the sentence. ``materialise``
+rebuilds the records from ``../shared`` and checks every SHA-1; the dev split is the real-dev set
+(:mod:`rasd_train.data.realdev`).
+
+Annotators work on local copies (``data/real-news/src/``, gitignored) in the inline format:
+``prepare`` writes them with every sentence of each chosen document pre-split, and
+``build_references`` finds each annotated sentence again in its document, in order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from rasd.records import Record, RecordError, Span, record_problems
+from rasd.schema import LabelSchema
+from rasd.sentences import split_sentences
+from rasd_train.data.inline import iter_inline, parse_line, summary
+from rasd_train.data.realdev import REFS as REAL_DEV_REFS
+from rasd_train.data.realdev import load_real_dev
+from rasd_train.data.shared import iter_fignews, iter_saudinewsnet
+
+REFS_DIR = Path("data/real-news")
+SRC_DIR = REFS_DIR / "src"
+SPLITS = ("train", "test")
+CORPORA = ("saudinewsnet", "fignews")
+TEST_DATES = ("2015-08-09", "2015-08-10", "2015-08-11")  # the corpus's last three days
+TEST_BATCHES = ("B14", "B15")
+
+
+@dataclass
+class Document:
+    corpus: str
+    doc_id: str
+    text: str
+    date: str | None = None  # publication date, ISO (SaudiNewsNet's date_extracted)
+    outlet: str | None = None  # newspaper or FIGNEWS source language
+
+    @property
+    def key(self) -> str:
+        return f"{self.corpus}:{self.doc_id}"
+
+
+def sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def iter_documents(corpora=CORPORA):
+    """Every document of the real corpora (first occurrence of a repeated url only)."""
+    if "saudinewsnet" in corpora:
+        seen = set()
+        for art in iter_saudinewsnet():
+            if art["url"] in seen:
+                continue
+            seen.add(art["url"])
+            yield Document("saudinewsnet", art["url"], art["content"], art["date_extracted"][:10], art["source"])
+    if "fignews" in corpora:
+        for post in iter_fignews():
+            yield Document("fignews", post["doc_id"], post["text"], None, post["language"])
+
+
+def load_documents(keys: set[str]) -> dict[str, Document]:
+    corpora = {k.split(":", 1)[0] for k in keys}
+    return {d.key: d for d in iter_documents(tuple(corpora)) if d.key in keys}
+
+
+# ---------------------------------------------------------------- choosing documents
+
+_CUES = {
+    "interception": re.compile(r"(اعترا?ض|اعترض|تصد[تى]|تصدي|أسقط|اسقط|إسقاط|باتريوت|القبة الحديدية|الدفاع(ات)? الجوي)"),
+    "missile": re.compile(r"(صاروخ|سكود|طائر|قذيف|مقذوف|مسير)"),
+    "denial": re.compile(r"(نفى|نفت|ينفي|تنفي|نفي|رفض التعليق|لا تعليق|لم يصدر|لم تؤكد|لم يؤكد|تنكر|أنكر)"),
+    "attack": re.compile(r"(غارة|غارات|قصف|استهدف|هجوم|تفجير|مقذوفات|قذائف|اشتباك)"),
+    "casualty": re.compile(r"(مقتل|قتلى|جرحى|استشهاد|مصرع|إصابة|قتل|استشهد|شهيد)"),
+    "hard_negative": re.compile(r"(مناورات|تمرين|صفقة|المهاجم|الهجوم الكروي|اعتراض على|الاعتراض|نفت الشركة|تنفي الشركة)"),
+}
+MAX_SENTENCES = 40
+
+
+def _profile(doc: Document) -> dict:
+    sents = [doc.text[a:b] for a, b in split_sentences(doc.text)]
+    hits = {k: 0 for k in _CUES}
+    for s in sents:
+        if _CUES["interception"].search(s) and _CUES["missile"].search(s):
+            hits["interception"] += 1
+        if _CUES["denial"].search(s) and (_CUES["attack"].search(s) or _CUES["casualty"].search(s)):
+            hits["denial"] += 1
+        for k in ("attack", "casualty", "hard_negative"):
+            hits[k] += bool(_CUES[k].search(s))
+    return {"n": len(sents), **hits}
+
+
+def _usable(doc: Document) -> bool:
+    """Inline files are line-based and use < > for tags: documents that cannot be written are left out."""
+    return "<" not in doc.text and ">" not in doc.text and any("\u0600" <= c <= "\u06ff" for c in doc.text)
+
+
+def _take(pool, budget, score, chosen, seen):
+    used = 0
+    for doc, prof in sorted(pool, key=score):
+        if doc.key in seen or prof["n"] == 0 or prof["n"] > MAX_SENTENCES or used + prof["n"] > budget:
+            continue
+        chosen.append(doc)
+        seen.add(doc.key)
+        used += prof["n"]
+    return used
+
+
+def select_documents(seed: int = 2026, budgets: dict | None = None, exclude: set[str] = frozenset()) -> dict[str, list[Document]]:
+    """The documents to annotate, per split; the rule is in the data card and is deterministic.
+
+    Train: SaudiNewsNet before 2015-08-09 and FIGNEWS batches B01-B13; test: SaudiNewsNet's last
+    three days and FIGNEWS B14-B15. Real-dev articles are never chosen. Within a pool, documents
+    are taken by density of cue sentences (interception first, then denial, attack and casualty,
+    then hard negatives), then at random, each up to a sentence budget.
+    """
+    b = {"train_icpt": 520, "train_deny": 1450, "train_event": 250, "train_neg": 230, "train_fig": 880,
+         "test_snn": 520, "test_fig": 150, **(budgets or {})}
+    rng = random.Random(seed)
+    dev_urls = {json.loads(line)["url"] for line in open(REAL_DEV_REFS, encoding="utf-8") if line.strip()}
+    pools = {"train_snn": [], "test_snn": [], "train_fig": [], "test_fig": []}
+    for doc in iter_documents():
+        if not _usable(doc) or (doc.corpus == "saudinewsnet" and doc.doc_id in dev_urls):
+            continue
+        if doc.corpus == "saudinewsnet":
+            name = "test_snn" if doc.date in TEST_DATES else "train_snn"
+        else:
+            name = "test_fig" if doc.doc_id.split("/")[0] in TEST_BATCHES else "train_fig"
+        pools[name].append((doc, _profile(doc)))
+    for pool in pools.values():
+        rng.shuffle(pool)
+    density = lambda k: (lambda dp: -dp[1][k] / dp[1]["n"] if dp[1]["n"] else 0)  # noqa: E731
+    out = {"train": [], "test": []}
+    seen: set[str] = set(exclude)
+    snn = pools["train_snn"]
+    _take([dp for dp in snn if dp[1]["interception"]], b["train_icpt"], density("interception"), out["train"], seen)
+    _take([dp for dp in snn if dp[1]["denial"]], b["train_deny"], density("denial"), out["train"], seen)
+    _take([dp for dp in snn if dp[1]["attack"] or dp[1]["casualty"]], b["train_event"],
+          lambda dp: -(dp[1]["attack"] + dp[1]["casualty"]) / dp[1]["n"], out["train"], seen)
+    _take([dp for dp in snn if dp[1]["hard_negative"]], b["train_neg"] // 2, density("hard_negative"), out["train"], seen)
+    _take(snn, b["train_neg"] // 2, lambda dp: 0, out["train"], seen)
+    fig = pools["train_fig"]
+    fig_score = lambda dp: (dp[0].outlet != "Arabic", -(dp[1]["interception"] * 3 + dp[1]["denial"] * 3  # noqa: E731
+                                                         + dp[1]["attack"] + dp[1]["casualty"]) / max(dp[1]["n"], 1))
+    _take(fig, b["train_fig"], fig_score, out["train"], seen)
+    tsnn = pools["test_snn"]
+    _take([dp for dp in tsnn if dp[1]["interception"] or dp[1]["denial"]], b["test_snn"] // 3,
+          lambda dp: -(dp[1]["interception"] + dp[1]["denial"]) / dp[1]["n"], out["test"], seen)
+    _take([dp for dp in tsnn if dp[1]["attack"] or dp[1]["casualty"]], b["test_snn"] // 3,
+          lambda dp: -(dp[1]["attack"] + dp[1]["casualty"]) / dp[1]["n"], out["test"], seen)
+    _take(tsnn, b["test_snn"] - 2 * (b["test_snn"] // 3), lambda dp: 0, out["test"], seen)
+    _take(pools["test_fig"], b["test_fig"], lambda dp: (dp[0].outlet != "Arabic", 0), out["test"], seen)
+    return out
+
+
+def write_sources(docs: list[Document], path: Path) -> int:
+    """An annotator's input: each document's sentences pre-split, each line ``- | sentence``."""
+    n = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for doc in docs:
+            fh.write(f"### doc: {doc.key}\n")
+            if doc.date:
+                fh.write(f"# date {doc.date}, {doc.outlet}\n")
+            for a, b in split_sentences(doc.text):
+                fh.write(f"- | {doc.text[a:b]}\n")
+                n += 1
+            fh.write("\n")
+    return n
+
+
+def prepare(out_dir: Path = SRC_DIR, train_parts: int = 5, seed: int = 2026) -> dict[str, int]:
+    """Write the annotators' input files: ``train-K.txt`` (K = 1..parts) and ``test-1.txt``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    chosen = select_documents(seed)
+    counts = {}
+    train = chosen["train"]
+    per = [[] for _ in range(train_parts)]
+    sizes = [0] * train_parts
+    for doc in train:  # greedy balance by sentence count; corpora mixed across parts
+        k = sizes.index(min(sizes))
+        per[k].append(doc)
+        sizes[k] += len(split_sentences(doc.text))
+    for k, docs in enumerate(per, 1):
+        counts[f"train-{k}.txt"] = write_sources(docs, out_dir / f"input-train-{k}.txt")
+    counts["test-1.txt"] = write_sources(chosen["test"], out_dir / "input-test-1.txt")
+    return counts
+
+
+def agreement_sample(inputs, out: Path, minimum: int = 300, seed: int = 7) -> int:
+    """Whole documents drawn at random from the train inputs until ``minimum`` sentences: pass 2's input."""
+    blocks = []
+    for path in inputs:
+        text = Path(path).read_text(encoding="utf-8")
+        blocks += [b.strip() for b in re.split(r"(?m)^(?=### doc: )", text) if b.startswith("### doc: ")]
+    random.Random(seed).shuffle(blocks)
+    taken, n = [], 0
+    for block in blocks:
+        if n >= minimum:
+            break
+        taken.append(block)
+        n += sum(line.startswith("- | ") for line in block.splitlines())
+    Path(out).write_text("\n\n".join(taken) + "\n", encoding="utf-8")
+    return n
+
+
+def prepare_extra(out: Path, inputs, budget: int = 660, seed: int = 2026) -> int:
+    """One more train input of whole documents not yet chosen, the densest in interception and denial
+    cues first (the labels real news carries least), then attack and casualty cues."""
+    exclude = set()
+    for path in inputs:
+        exclude |= {line[len("### doc: "):].strip() for line in open(path, encoding="utf-8") if line.startswith("### doc: ")}
+    icpt = budget // 3
+    chosen = select_documents(seed, {"train_icpt": icpt, "train_deny": budget - icpt - 60, "train_event": 60,
+                                     "train_neg": 0, "train_fig": 0, "test_snn": 0, "test_fig": 0}, exclude)
+    return write_sources(chosen["train"], out)
+
+
+# ---------------------------------------------------------------- references
+
+def _parse(path, schema, errors):
+    items = []
+    for lineno, key, line in iter_inline(path, lambda n, p: errors.append(RecordError(path, n, p))):
+        try:
+            labels, text, spans = parse_line(line, schema)
+        except ValueError as exc:
+            errors.append(RecordError(path, lineno, str(exc)))
+            continue
+        items.append((lineno, key, labels, text, spans))
+    return items
+
+
+def build_references(sources, split: str, schema: LabelSchema | None = None):
+    """Locate every annotated sentence in its document (in order); return refs, problems, records."""
+    schema = schema or LabelSchema()
+    errors: list[RecordError] = []
+    items = [(Path(src), *it) for src in sources for it in _parse(src, schema, errors)]
+    docs = load_documents({key for _, _, key, *_ in items})
+    refs, records, cursor, n = [], [], {}, 0
+    for src, lineno, key, labels, text, spans in items:
+        doc = docs.get(key)
+        if doc is None:
+            errors.append(RecordError(src, lineno, f"no document {key} in ../shared"))
+            continue
+        start = doc.text.find(text, cursor.get(key, 0))
+        if start < 0:
+            errors.append(RecordError(src, lineno, f"sentence is not in {key} verbatim (after the previous one)"))
+            continue
+        cursor[key] = start + len(text)
+        n += 1
+        rec = Record(f"realnews-{split}-{n:05d}", text, labels, spans, key)
+        problems = record_problems(rec, schema)
+        if spans and not labels:
+            problems.append("spans in a sentence with no event label (project rule: none there)")
+        errors += [RecordError(src, lineno, p) for p in problems]
+        records.append(rec)
+        refs.append({"id": rec.id, "corpus": doc.corpus, "doc_id": doc.doc_id, "start": start,
+                     "end": start + len(text), "sha1": sha1(text), "labels": labels,
+                     "spans": [s.to_dict() for s in spans]})
+    errors += _incomplete(items, docs)
+    return refs, errors, records
+
+
+def _incomplete(items, docs) -> list[RecordError]:
+    """Every sentence of a chosen document is annotated, so that the negatives look like real news."""
+    counts, first = {}, {}
+    for src, lineno, key, *_ in items:
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, (src, lineno))
+    problems = []
+    for key, n in counts.items():
+        if key in docs and n != (want := len(split_sentences(docs[key].text))):
+            src, lineno = first[key]
+            problems.append(RecordError(src, lineno, f"{key}: {n} of its {want} sentences annotated"))
+    return problems
+
+
+def load_refs(path: Path) -> list[Record]:
+    """Rebuild the records of one reference file; a missing or changed text is one RecordError."""
+    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    docs = load_documents({f"{r['corpus']}:{r['doc_id']}" for r in rows})
+    records = []
+    for lineno, row in enumerate(rows, 1):
+        key = f"{row['corpus']}:{row['doc_id']}"
+        doc = docs.get(key)
+        if doc is None:
+            raise RecordError(path, lineno, f"{row['id']}: document {key} is not in ../shared")
+        text = doc.text[row["start"] : row["end"]]
+        if sha1(text) != row["sha1"]:
+            raise RecordError(path, lineno, f"{row['id']}: SHA-1 mismatch, ../shared's copy of {key} differs")
+        spans = [Span(s["start"], s["end"], s["label"]) for s in row["spans"]]
+        records.append(Record(row["id"], text, row["labels"], spans, key))
+    return records
+
+
+def load_split(split: str, refs_dir: Path = REFS_DIR) -> list[Record]:
+    """``train`` / ``test`` from the real-news references, ``dev`` from the real-dev references."""
+    if split == "dev":
+        return [Record(r.id, r.text, r.labels, r.spans, f"saudinewsnet:{r.doc_id}") for r in load_real_dev()]
+    return load_refs(refs_dir / f"{split}.jsonl")
+
+
+def materialise(out_dir: Path, refs_dir: Path = REFS_DIR) -> dict[str, int]:
+    """Write ``train/dev/test.jsonl`` in the record format, each record with ``doc_id`` and ``corpus``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for split in ("train", "dev", "test"):
+        records = load_split(split, refs_dir)
+        tmp = out_dir / f".{split}.jsonl.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for rec in records:
+                row = rec.to_dict()
+                corpus, doc_id = rec.doc_id.split(":", 1)
+                row["doc_id"], row["corpus"] = doc_id, corpus
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        tmp.replace(out_dir / f"{split}.jsonl")
+        counts[split] = len(records)
+    return counts
+
+
+def agreement(pass1_sources, pass2_source, schema: LabelSchema | None = None) -> tuple[dict, list[dict]]:
+    """Pass 2 against pass 1 on the sentences both annotated (matched by document and offset).
+
+    Returns the figures (no text: they are committed) and the disagreements (with text: they stay
+    in the gitignored src folder, for the adjudicator).
+    """
+    from rasd_train.data.agreement import _inline
+    from rasd_train.metrics import label_scores, span_scores
+
+    schema = schema or LabelSchema()
+    keyed = []
+    for sources in (pass1_sources, [pass2_source]):
+        refs, errors, records = build_references(sources, "train", schema)
+        if errors:
+            raise RecordError(errors[0].path, errors[0].line, f"{errors[0].problem} (and {len(errors) - 1} more)")
+        keyed.append({(r["corpus"], r["doc_id"], r["start"]): rec for r, rec in zip(refs, records)})
+    first, second = keyed
+    keys = sorted(k for k in second if k in first)
+    gold, other = [first[k] for k in keys], [second[k] for k in keys]
+    figures = {"sentences": len(keys), "documents": len({k[:2] for k in keys}),
+               "labels": label_scores([r.labels for r in gold], [r.labels for r in other], schema.labels),
+               "spans": span_scores(gold, [r.spans for r in other], schema.span_types)}
+    diffs = []
+    for k, a, b in zip(keys, gold, other):
+        if set(a.labels) != set(b.labels) or {(x.start, x.end, x.label) for x in a.spans} != {
+                (x.start, x.end, x.label) for x in b.spans}:
+            diffs.append({"doc": f"{k[0]}:{k[1]}", "start": k[2], "pass1": _inline(a), "pass2": _inline(b)})
+    return figures, diffs
+
+
+def validate(refs_dir: Path = REFS_DIR, schema: LabelSchema | None = None) -> list[RecordError]:
+    """Every real-news record valid; splits disjoint by document and by sentence (whitespace collapsed)."""
+    from rasd.text import collapse_whitespace
+
+    schema = schema or LabelSchema()
+    errors, seen_docs, seen_text = [], {}, {}
+    for split in ("train", "dev", "test"):
+        path = REFS_DIR / f"{split}.jsonl" if split != "dev" else REAL_DEV_REFS
+        if split != "dev" and not (Path(refs_dir) / f"{split}.jsonl").is_file():
+            continue
+        try:
+            records = load_split(split, Path(refs_dir))
+        except RecordError as err:
+            errors.append(err)
+            continue
+        for n, rec in enumerate(records, 1):
+            errors += [RecordError(path, n, f"record {rec.id!r}: {p}") for p in record_problems(rec, schema)]
+            if rec.spans and not rec.labels:
+                errors.append(RecordError(path, n, f"record {rec.id!r}: spans in a sentence with no event label"))
+            other = seen_docs.setdefault(rec.doc_id, split)
+            if other != split:
+                errors.append(RecordError(path, n, f"record {rec.id!r}: document {rec.doc_id} is also in {other}"))
+            key = collapse_whitespace(rec.text)
+            first = seen_text.setdefault(key, split)
+            if first != split:
+                errors.append(RecordError(path, n, f"record {rec.id!r}: the same sentence is also in {first}"))
+    return errors
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Real-news set: prepare inputs, store references, materialise.")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("prepare", help="write the annotators' input files (needs ../shared)")
+    p.add_argument("--out", type=Path, default=SRC_DIR)
+    p = sub.add_parser("prepare-extra", help="one more train input of documents not in INPUTS")
+    p.add_argument("out", type=Path)
+    p.add_argument("inputs", nargs="+", type=Path)
+    p = sub.add_parser("sample-agreement", help="draw whole train documents for the second pass")
+    p.add_argument("inputs", nargs="+", type=Path)
+    p.add_argument("--out", type=Path, default=SRC_DIR / "input-pass2.txt")
+    p = sub.add_parser("refs", help="check annotated files and (with --write) store the references")
+    p.add_argument("split", choices=SPLITS)
+    p.add_argument("sources", nargs="+", type=Path)
+    p.add_argument("--write", action="store_true")
+    p = sub.add_parser("materialise", help="write OUT/train.jsonl, dev.jsonl, test.jsonl (needs ../shared)")
+    p.add_argument("out", type=Path)
+    args = parser.parse_args(argv)
+    if args.cmd == "prepare":
+        for name, n in prepare(args.out).items():
+            sys.stdout.write(f"{args.out / ('input-' + name)}: {n} sentences\n")
+        return 0
+    if args.cmd == "prepare-extra":
+        sys.stdout.write(f"{args.out}: {prepare_extra(args.out, args.inputs)} sentences\n")
+        return 0
+    if args.cmd == "sample-agreement":
+        sys.stdout.write(f"{args.out}: {agreement_sample(args.inputs, args.out)} sentences\n")
+        return 0
+    if args.cmd == "materialise":
+        for split, n in materialise(args.out).items():
+            sys.stdout.write(f"{args.out / (split + '.jsonl')}: {n} records\n")
+        return 0
+    schema = LabelSchema()
+    refs, errors, records = build_references(args.sources, args.split, schema)
+    for err in errors:
+        sys.stdout.write(f"{err}\n")
+    sys.stdout.write(summary(records, schema) + f"\n{len(errors)} error(s)\n")
+    if args.write and not errors:
+        path = REFS_DIR / f"{args.split}.jsonl"
+        with open(path, "w", encoding="utf-8") as fh:
+            for r in refs:
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        sys.stdout.write(f"wrote {len(refs)} references to {path}\n")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
