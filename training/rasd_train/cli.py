@@ -6,6 +6,9 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
+
+from rasd.records import RecordError
 
 log = logging.getLogger("rasd_train")
 
@@ -45,6 +48,8 @@ def _validate(args, rest) -> int:
     problems = validate_inline_sources(args.src) + validate_corpus(args.data, src_dir=args.src)
     if args.real_dev:
         problems += validate_real_dev(args.real_dev)
+    if args.real_news:
+        problems += _validate_real_news(args.real_news)
     for p in problems:
         sys.stdout.write(f"{p}\n")
     counts = count_by_split(args.data)
@@ -52,13 +57,51 @@ def _validate(args, rest) -> int:
     return 1 if problems else 0
 
 
+def _validate_real_news(refs_dir) -> list:
+    from rasd_train.data.realnews import validate
+    from rasd_train.data.shared import SharedDataMissing
+
+    try:
+        return validate(Path(refs_dir))
+    except SharedDataMissing as exc:
+        log.warning("real-news set not checked: %s", exc)
+        return []
+
+
 def _stats(args, rest) -> int:
-    from rasd_train.data.stats import corpus_stats, update_card
+    from rasd_train.data.shared import SharedDataMissing
+    from rasd_train.data.stats import REAL_END, REAL_START, corpus_stats, real_news_stats, update_card
 
     text = corpus_stats(args.data)
     sys.stdout.write(text + "\n")
     if args.card and update_card(args.card, text):
         log.info("updated %s", args.card)
+    if args.real_news:
+        try:
+            real = real_news_stats(args.real_news)
+        except SharedDataMissing as exc:
+            log.warning("real-news counts not regenerated: %s", exc)
+            return 0
+        sys.stdout.write("\n== real-news set\n" + real + "\n")
+        if args.card and update_card(args.card, real, REAL_START, REAL_END):
+            log.info("updated the real-news block of %s", args.card)
+    return 0
+
+
+def _real_news(args, rest) -> int:
+    from rasd_train.data.realnews import materialise
+    from rasd_train.data.shared import SharedDataMissing
+
+    try:
+        counts = materialise(Path(args.out))
+    except SharedDataMissing as exc:
+        sys.stdout.write(f"real-news set skipped: {exc}\n")
+        return 0
+    except RecordError as err:
+        sys.stdout.write(f"{err}\n")
+        return 1
+    for split, n in counts.items():
+        sys.stdout.write(f"{Path(args.out) / (split + '.jsonl')}: {n} records\n")
     return 0
 
 
@@ -165,11 +208,16 @@ def main(argv=None) -> int:
     p.add_argument("--data", default="data/events")
     p.add_argument("--src", default="data/events/src")
     p.add_argument("--real-dev", default="data/real-dev/saudinewsnet.jsonl")
+    p.add_argument("--real-news", default="data/real-news", help="real-news references; '' to leave out")
     p.set_defaults(func=_validate)
-    p = sub.add_parser("data-stats", help="corpus counts; rewrites the stats block of the data card")
+    p = sub.add_parser("data-stats", help="corpus counts; rewrites the stats blocks of the data card")
     p.add_argument("--data", default="data/events")
     p.add_argument("--card", default="data/README.md")
+    p.add_argument("--real-news", default="data/real-news", help="real-news references; '' to leave out")
     p.set_defaults(func=_stats)
+    p = sub.add_parser("real-news", help="materialise the real-news set: OUT/train.jsonl, dev.jsonl, test.jsonl")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_real_news)
     p = sub.add_parser("convert", help="convert between CoNLL/BIO, records (JSONL) and Label Studio exports")
     p.add_argument("--from", dest="source_format", required=True, choices=["conll", "jsonl", "labelstudio"])
     p.add_argument("--to", dest="target_format", required=True, choices=["conll", "jsonl"])
@@ -211,6 +259,12 @@ def main(argv=None) -> int:
     if rest and args.command not in ("train", "pretrain", "compare-bases"):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not sys.stderr.isatty():
+        # transformers draws a bar for every weight load and save ("Loading weights", "Writing model
+        # shards"): dozens a run, each a line in a log file. Bars stay on a terminal.
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
     for name in ("rasd", "rasd_train"):
         logging.getLogger(name).setLevel(os.environ.get("RASD_LOG", "INFO"))
     from rasd.records import RecordError

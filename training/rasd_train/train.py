@@ -17,21 +17,27 @@ from pathlib import Path
 
 import rasd
 from rasd.manifest import Manifest
-from rasd.records import Record, read_records
+from rasd.records import Record, Span, read_records
 from rasd.schema import LabelSchema
 from rasd.text import Normalization
 from rasd_train.base import BaseModelUnavailable, build_offline_base, load_tokenizer
 from rasd_train.config import ConfigError, TrainConfig, check_training_args
-from rasd_train.evaluation import evaluate_sets, real_dev_records, report
+from rasd_train.calibration import fit_temperatures, reliability_plot, rescale
+from rasd_train.evaluation import evaluate_sets, real_dev_records, real_news_records, report
 from rasd_train.features import Encoder, classifier_examples, tagger_examples
-from rasd_train.metrics import tune_thresholds
+from rasd_train.metrics import span_scores, tune_thresholds
+from rasd_train.progress import drop_dict_printer, epoch_log_callback, progress_args, quiet_head_report
+from rasd_train.report import peers_text
 
 log = logging.getLogger(__name__)
 
 DEFAULT_ARGS = {
     "report_to": "none",
-    "save_strategy": "epoch",
-    "save_total_limit": 1,
+    # Step checkpoints (not only per epoch): a run killed at any moment loses at most save_steps.
+    # Two are kept, so that a checkpoint cut short by the kill still leaves a whole one.
+    "save_strategy": "steps",
+    "save_steps": 100,
+    "save_total_limit": 2,
     "logging_steps": 25,
     "eval_strategy": "no",
     "dataloader_num_workers": 0,
@@ -72,35 +78,57 @@ def _hub_splits(hub_id: str) -> dict[str, list[Record]]:
 
 def _train_task(task: str, base: str, examples: list[dict], tokenizer, schema: LabelSchema, cfg: TrainConfig):
     import datasets
+    import torch
     from transformers import (AutoModelForSequenceClassification, AutoModelForTokenClassification,
                               DataCollatorForTokenClassification, DataCollatorWithPadding, Trainer,
                               TrainingArguments, set_seed)
-    from transformers.trainer_utils import get_last_checkpoint
-
     user_args = cfg.tagger if task == "tagger" else cfg.classifier
     ckpt_dir = Path(cfg.output_dir) / "checkpoints" / task
-    args = TrainingArguments(output_dir=str(ckpt_dir), **{**DEFAULT_ARGS, "seed": cfg.seed, "use_cpu": cpu_only(),
-                                                          **user_args})
+    args = TrainingArguments(output_dir=str(ckpt_dir), **{**DEFAULT_ARGS, **progress_args(), "seed": cfg.seed,
+                                                          "use_cpu": cpu_only(), **user_args})
     set_seed(cfg.seed)
     if task == "tagger":
         tags = schema.tags
-        model = AutoModelForTokenClassification.from_pretrained(
-            base, num_labels=len(tags), id2label=dict(enumerate(tags)), label2id=schema.tag2id)
+        with quiet_head_report():
+            model = AutoModelForTokenClassification.from_pretrained(
+                    base, num_labels=len(tags), id2label=dict(enumerate(tags)), label2id=schema.tag2id,
+                dtype=torch.float32)  # a shipped base is fp16 on disk; fine-tuning runs in fp32
         collator = DataCollatorForTokenClassification(tokenizer)
     else:
-        model = AutoModelForSequenceClassification.from_pretrained(
-            base, num_labels=len(schema.labels), id2label=dict(enumerate(schema.labels)),
-            label2id=schema.label2id, problem_type="multi_label_classification",
-            ignore_mismatched_sizes=True)  # when starting from the tagger, its head has 15 outputs
+        with quiet_head_report():
+            model = AutoModelForSequenceClassification.from_pretrained(
+                base, num_labels=len(schema.labels), id2label=dict(enumerate(schema.labels)),
+                label2id=schema.label2id, problem_type="multi_label_classification",
+                ignore_mismatched_sizes=True,  # when starting from the tagger, its head has 15 outputs
+                dtype=torch.float32)
         collator = DataCollatorWithPadding(tokenizer)
     trainer = Trainer(model=model, args=args, train_dataset=datasets.Dataset.from_list(examples),
-                      data_collator=collator, processing_class=tokenizer)
-    log.info("%s: rank %d of %d training", task, args.process_index, args.world_size)
-    last = get_last_checkpoint(str(ckpt_dir)) if ckpt_dir.is_dir() else None
+                      data_collator=collator, processing_class=tokenizer,
+                      callbacks=[epoch_log_callback(task)])
+    drop_dict_printer(trainer)
+    log.info("%s: %d windows, %d epochs, rank %d of %d", task, len(examples), int(args.num_train_epochs),
+             args.process_index, args.world_size)
+    last = last_whole_checkpoint(ckpt_dir)
     if last:
         log.info("%s: resuming from %s", task, last)
     trainer.train(resume_from_checkpoint=last)
     return trainer
+
+
+CHECKPOINT_FILES = ("trainer_state.json", "optimizer.pt", "scheduler.pt")
+
+
+def last_whole_checkpoint(ckpt_dir: Path) -> str | None:
+    """The newest checkpoint with every file written: a kill during a save leaves a partial one."""
+    if not ckpt_dir.is_dir():
+        return None
+    found = sorted((p for p in ckpt_dir.glob("checkpoint-*") if p.name.split("-")[-1].isdigit()),
+                   key=lambda p: int(p.name.split("-")[-1]), reverse=True)
+    for path in found:
+        if all((path / f).is_file() for f in CHECKPOINT_FILES) and any(path.glob("*.safetensors")):
+            return str(path)
+        log.warning("checkpoint %s is incomplete (killed while saving?): skipped", path)
+    return None
 
 
 def _save_task(trainer, tokenizer, folder: Path) -> None:
@@ -121,6 +149,7 @@ def train(cfg: TrainConfig) -> dict:
     splits = load_splits(cfg, schema)
     if not splits["train"]:
         raise ConfigError("the training split is empty")
+    sets = data_sets(cfg, splits)
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     base = cfg.model.base_model
@@ -130,7 +159,7 @@ def train(cfg: TrainConfig) -> dict:
         base_dir = out / "base"
         with PartialState(cpu=cpu_only()).main_process_first():  # one rank builds, the others then read
             if not (base_dir / "tokenizer.json").is_file():
-                build_offline_base(cfg.model, [r.text for r in splits["train"]], norm, base_dir, cfg.seed)
+                build_offline_base(cfg.model, [r.text for r in sets["train"]], norm, base_dir, cfg.seed)
         base = str(base_dir)
     tokenizer = load_tokenizer(base)
     encoder = Encoder(tokenizer, norm, cfg.model.max_length, cfg.model.stride)
@@ -138,8 +167,8 @@ def train(cfg: TrainConfig) -> dict:
     model_dir = out / "model"
     model_dir.mkdir(parents=True, exist_ok=True)
     for task, make in (("tagger", tagger_examples), ("classifier", classifier_examples)):
-        examples = make(splits["train"], encoder, schema)
-        log.info("%s: %d training windows from %d sentences", task, len(examples), len(splits["train"]))
+        examples = make(sets["train"], encoder, schema)
+        log.info("%s: %d training windows from %d sentences", task, len(examples), len(sets["train"]))
         start = str(model_dir / "tagger") if task == "classifier" and cfg.classifier_from_tagger else base
         trainer = _train_task(task, start, examples, tokenizer, schema, cfg)
         if trainer.is_world_process_zero():  # under accelerate/torchrun every rank trains, one saves
@@ -155,46 +184,138 @@ def train(cfg: TrainConfig) -> dict:
                         rasd_version=rasd.__version__, base_model=cfg.model.base_model)
     manifest.save(model_dir)
     model = rasd.load(model_dir, backend="torch")
-    if splits["dev"]:
-        preds = model.predict_sentences([r.text for r in splits["dev"]])
-        probs = [[p.scores[lab] for lab in schema.labels] for p in preds]
-        manifest.thresholds = tune_thresholds([r.labels for r in splits["dev"]], probs, schema.labels,
-                                              cfg.threshold_grid)
-        manifest.save(model_dir)
-        model.manifest.thresholds = manifest.thresholds
-    sets = {name: recs for name, recs in (("dev", splits["dev"]), ("test", splits["test"])) if recs}
-    if cfg.dataset.real_dev:
-        recs, why = real_dev_records(cfg.dataset.real_dev)
-        sets["real-dev"] = recs if recs is not None else why
-    results = evaluate_sets(model, sets)
-    results["baseline"] = _baseline(cfg, splits, sets, schema, norm)
-    results["thresholds"] = manifest.thresholds
+    decisions = tune(model, sets["tune"], cfg) if sets["tune"] else {}
+    model.manifest.save(model_dir)
+    evals = sets["eval"]
+    results = evaluate_sets(model, evals)
+    results["peers"] = _peers(cfg, sets, schema, norm)
+    results["thresholds"] = model.manifest.thresholds
+    results["decisions"] = decisions
+    results["calibration"] = calibration_report(model, evals, decisions, model_dir)
+    results["training_data"] = sets["counts"]
     results["train_seconds"] = round(time.time() - started, 1)
     results["world_size"] = world_size
     results["config"] = json.loads(json.dumps(cfg, default=lambda o: o.__dict__))
     (model_dir / "metrics.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    text = report({k: v for k, v in results.items() if k in sets}) + "\n\n" + baseline_report(results["baseline"])
+    text = "\n\n".join([report({k: v for k, v in results.items() if k in evals}), peers_text(results),
+                         decisions_text(decisions, sets["counts"])])
     (model_dir / "metrics.md").write_text("```\n" + text + "\n```\n", encoding="utf-8")
     log.info("model written to %s", model_dir)
     return results
 
 
-def _baseline(cfg, splits, sets, schema, norm) -> dict:
-    from rasd_train.baseline import train_and_score
+def data_sets(cfg: TrainConfig, splits: dict[str, list[Record]]) -> dict:
+    """Training records (written + real-news train), tuning records (written dev + real-dev), evaluated sets.
 
-    evals = {k: v for k, v in sets.items() if not isinstance(v, str)}
-    return train_and_score(splits["train"], splits["dev"], evals, schema.labels, norm, cfg.threshold_grid, cfg.seed)
+    Real-news test is evaluated and never tuned on; a real set that cannot be rebuilt (no ../shared)
+    is evaluated as skipped, with the reason, and the run goes on with the written corpus.
+    """
+    ds = cfg.dataset
+    real = {}
+    if ds.real_dev:
+        real["real-dev"] = real_dev_records(ds.real_dev)
+    if ds.real_news:
+        real["real-news-train"] = real_news_records(ds.real_news, "train")
+        real["real-news-test"] = real_news_records(ds.real_news, "test")
+    got = {k: recs for k, (recs, _) in real.items() if recs is not None}
+    for k, (recs, why) in real.items():
+        if recs is None:
+            log.warning("%s: not used: %s", k, why)
+    train = list(splits["train"]) + list(got.get("real-news-train", [])) * ds.real_news_repeat
+    tune_recs = list(splits["dev"]) + list(got.get("real-dev", []))
+    evals: dict = {name: recs for name, recs in (("dev", splits["dev"]), ("test", splits["test"])) if recs}
+    for name in ("real-dev", "real-news-test"):
+        if name in real:
+            evals[name] = real[name][0] if real[name][0] is not None else real[name][1]
+    counts = {"written_train": len(splits["train"]), "real_news_train": len(got.get("real-news-train", [])),
+              "real_news_repeat": ds.real_news_repeat, "train_records": len(train),
+              "tune_records": len(tune_recs), "tune_sets": ["dev"] + (["real-dev"] if "real-dev" in got else [])}
+    return {"train": train, "tune": tune_recs, "eval": evals, "counts": counts}
 
 
-def baseline_report(res: dict) -> str:
-    lines = ["== baseline (char 2-5-gram TF-IDF + logistic regression), sentence labels"]
-    for name, r in res.items():
-        if name == "thresholds":
+def tune(model, records: list[Record], cfg: TrainConfig) -> dict:
+    """Calibrate, tune thresholds, choose decoding and the span gate on the tuning records; set the manifest.
+
+    Every choice is made on dev data only and recorded with the figures that made it.
+    """
+    m = model.manifest
+    labels, gold = m.schema.labels, [r.labels for r in records]
+    m.temperatures, m.decoding, m.spans_need_label = {}, "viterbi", False
+    raw = [[p.scores[lab] for lab in labels] for p in model.predict_sentences([r.text for r in records])]
+    out: dict = {}
+    if cfg.calibrate:
+        m.temperatures = fit_temperatures(gold, raw, labels)
+        out["temperatures"] = m.temperatures
+    probs = rescale(raw, m.temperatures, labels)
+    m.thresholds = tune_thresholds(gold, probs, labels, cfg.threshold_grid)
+    edge = [lab for lab, t in m.thresholds.items() if t in (min(cfg.threshold_grid), max(cfg.threshold_grid))]
+    out["thresholds_at_grid_edge"] = {lab: {"threshold": m.thresholds[lab],
+                                            "dev_positives": sum(lab in g for g in gold)} for lab in edge}
+    span_f1 = {}
+    for decoding in ("viterbi", "argmax"):
+        m.decoding = decoding
+        preds = model.predict_sentences([r.text for r in records])
+        for gate in (False, True):
+            spans = [[] if gate and not p.labels else [Span(s["start"], s["end"], s["label"]) for s in p.spans]
+                     for p in preds]
+            span_f1[f"{decoding}{'+gate' if gate else ''}"] = span_scores(records, spans, m.schema.span_types)["micro"]["f1"]
+    out["span_f1_on_tuning_sets"] = span_f1
+    m.decoding = cfg.decoding if cfg.decoding != "auto" else max(
+        ("viterbi", "argmax"), key=lambda d: (max(span_f1[d], span_f1[d + "+gate"]), d == "viterbi"))
+    m.spans_need_label = cfg.spans_need_label == "yes" or (
+        cfg.spans_need_label == "auto" and span_f1[m.decoding + "+gate"] > span_f1[m.decoding])
+    out.update(decoding=m.decoding, spans_need_label=m.spans_need_label)
+    log.info("tuned on %d sentences: decoding %s, spans need a label: %s, thresholds %s", len(records),
+             m.decoding, m.spans_need_label, m.thresholds)
+    return out
+
+
+def calibration_report(model, evals: dict, decisions: dict, model_dir: Path) -> dict:
+    """Label ECE on each evaluated set before and after the temperatures, and the reliability plot."""
+    from rasd_train.metrics import expected_calibration_error
+
+    labels = model.manifest.schema.labels
+    temps = decisions.get("temperatures", {})
+    inverse = {lab: 1 / t for lab, t in temps.items()}
+    ece, curves = {}, {}
+    for name, recs in evals.items():
+        if isinstance(recs, str):
             continue
-        lab = r["labels"]
-        lines.append(f"{name:<10} micro F1 {lab['micro']['f1']:.3f}   macro F1 {lab['macro_f1']:.3f}   "
-                     f"exact match {lab['exact_match']:.3f}")
+        after = [[p.scores[lab] for lab in labels] for p in model.predict_sentences([r.text for r in recs])]
+        before = rescale(after, inverse, labels)
+        gold = [r.labels for r in recs]
+        b, a = expected_calibration_error(gold, before, labels), expected_calibration_error(gold, after, labels)
+        ece[name] = {"before": b["ece"], "after": a["ece"]}
+        if name in ("real-dev", "real-news-test", "test"):
+            curves[f"{name}, T=1"], curves[f"{name}, calibrated"] = b, a
+    out = {"ece": ece}
+    if curves:
+        out["plot"] = reliability_plot(curves, model_dir / "reliability.png").name
+    return out
+
+
+def decisions_text(decisions: dict, counts: dict) -> str:
+    lines = [f"== training data: {counts['written_train']} written + {counts['real_news_train']} real-news "
+             f"(x{counts['real_news_repeat']}) = {counts['train_records']} records; tuned on "
+             f"{' + '.join(counts['tune_sets'])} ({counts['tune_records']} sentences)"]
+    if decisions:
+        lines.append(f"decoding {decisions['decoding']}, spans need a label: {decisions['spans_need_label']}; "
+                     "span F1 on the tuning sets: " + ", ".join(f"{k} {v:.3f}" for k, v in
+                                                                 decisions["span_f1_on_tuning_sets"].items()))
+        if decisions.get("temperatures"):
+            lines.append("temperatures: " + ", ".join(f"{k} {v:.2f}" for k, v in decisions["temperatures"].items()))
+        for lab, info in decisions.get("thresholds_at_grid_edge", {}).items():
+            lines.append(f"threshold of {lab} at the grid's edge ({info['threshold']}): dev F1 is flat or still "
+                         f"rising there ({info['dev_positives']} positive tuning sentences)")
     return "\n".join(lines)
+
+
+def _peers(cfg, sets, schema, norm) -> dict:
+    from rasd_train.peers import train_and_score
+
+    evals = {k: v for k, v in sets["eval"].items() if not isinstance(v, str)}
+    return train_and_score(sets["train"], sets["tune"], evals, schema.labels, schema.span_types, norm,
+                           cfg.threshold_grid, cfg.seed)
 
 
 __all__ = ["train", "BaseModelUnavailable"]
