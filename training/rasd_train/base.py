@@ -100,6 +100,14 @@ def load_tokenizer(base: str):
     from transformers import AutoTokenizer
 
     _check_reachable(base)
+    if Path(base).is_dir():
+        from rasd_train.ship_base import BaseChecksumError, verify
+
+        try:
+            if verify(base):
+                log.info("base %s: every file matches its SHA-256", base)
+        except BaseChecksumError as exc:
+            raise BaseModelUnavailable(str(exc)) from None
     try:
         tok = AutoTokenizer.from_pretrained(base)
     except OSError as exc:

@@ -83,38 +83,53 @@ def _file_texts(path: Path) -> Iterator[str]:
 
 
 def iter_texts(sources: list[str]) -> Iterator[str]:
-    """Each source's text, one document or line at a time; a missing ../shared is skipped with a reason."""
+    """The sources' texts interleaved, one document (or line) from each in turn.
+
+    Interleaving keeps every stretch of the stream a mix of newspapers, posts and NER text: read
+    one source after another, a run stopped by its time limit would have seen SaudiNewsNet only.
+    """
+    streams = [_source_texts(src) for src in sources]
+    while streams:
+        for stream in list(streams):
+            text = next(stream, None)
+            if text is None:
+                streams.remove(stream)
+            else:
+                yield text
+
+
+def _source_texts(src: str) -> Iterator[str]:
+    """One source's text; a missing ../shared is skipped with a reason."""
     from rasd_train.data.realnews import TEST_BATCHES, TEST_DATES
     from rasd_train.data.shared import SharedDataMissing, iter_fignews, iter_saudinewsnet, shared_file
 
-    for src in sources:
-        try:
-            if src == "shared:saudinewsnet":
-                for art in iter_saudinewsnet():
-                    if art["date_extracted"][:10] not in TEST_DATES:  # the real-news test days stay unseen
-                        yield art["content"]
-            elif src == "shared:fignews":
-                for post in iter_fignews():
-                    if post["batch"] not in TEST_BATCHES:
-                        yield post["text"]
-            elif src == "shared:idrisi":
-                for path in sorted(shared_file("idrisi_r_ar_gold", "gold-random-json").rglob("*.jsonl")):
-                    for line in open(path, encoding="utf-8"):
-                        if line.strip():
-                            yield json.loads(line)["text"]
-            elif src == "shared:ner":
-                yield from _ner_sentences()
+    try:
+        if src == "shared:saudinewsnet":
+            for art in iter_saudinewsnet():
+                if art["date_extracted"][:10] not in TEST_DATES:  # the real-news test days stay unseen
+                    yield art["content"]
+        elif src == "shared:fignews":
+            for post in iter_fignews():
+                if post["batch"] not in TEST_BATCHES:
+                    yield post["text"]
+        elif src == "shared:idrisi":
+            for path in sorted(shared_file("idrisi_r_ar_gold", "gold-random-json").rglob("*.jsonl")):
+                for line in open(path, encoding="utf-8"):
+                    if line.strip():
+                        yield json.loads(line)["text"]
+        elif src == "shared:ner":
+            yield from _ner_sentences()
+        else:
+            path = Path(src)
+            if path.is_dir():
+                for f in sorted(p for p in path.rglob("*") if p.is_file() and {".txt", ".jsonl", ".xz"} & set(p.suffixes)):
+                    yield from _file_texts(f)
+            elif path.is_file():
+                yield from _file_texts(path)
             else:
-                path = Path(src)
-                if path.is_dir():
-                    for f in sorted(p for p in path.rglob("*") if p.is_file() and {".txt", ".jsonl", ".xz"} & set(p.suffixes)):
-                        yield from _file_texts(f)
-                elif path.is_file():
-                    yield from _file_texts(path)
-                else:
-                    raise FileNotFoundError(f"pretraining text source not found: {src}")
-        except SharedDataMissing as exc:
-            log.warning("skipping %s: %s", src, exc)
+                raise FileNotFoundError(f"pretraining text source not found: {src}")
+    except SharedDataMissing as exc:
+        log.warning("skipping %s: %s", src, exc)
 
 
 def _ner_sentences() -> Iterator[str]:
@@ -219,9 +234,34 @@ def _time_limit_callback(max_seconds: float, tokens_per_step: int):
     return Limit()
 
 
+def _masked_only_trainer():
+    """A Trainer whose MLM loss runs the output layer on the masked positions only.
+
+    BERT's MLM head projects every position onto the vocabulary; with 15% of the words masked,
+    85% of that work (the largest matrix product of a small model with a 16k vocabulary) feeds
+    positions whose labels are -100. The loss is the same mean cross-entropy over masked tokens.
+    Only for a single process with a BERT-style model (``.bert`` and ``.cls``); otherwise the
+    model's own forward is used, so DDP keeps its hooks.
+    """
+    import torch.nn.functional as F
+    from transformers import Trainer
+
+    class MaskedOnlyTrainer(Trainer):
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            if self.args.world_size > 1 or not (hasattr(model, "bert") and hasattr(model, "cls")):
+                return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+            labels = inputs["labels"]
+            hidden = model.bert(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]).last_hidden_state
+            chosen = labels != -100
+            loss = F.cross_entropy(model.cls(hidden[chosen]), labels[chosen])
+            return (loss, None) if return_outputs else loss
+
+    return MaskedOnlyTrainer
+
+
 def pretrain(cfg: PretrainConfig) -> Path:
     from datasets import IterableDataset
-    from transformers import AutoTokenizer, BertConfig, BertForMaskedLM, AutoModelForMaskedLM, Trainer, \
+    from transformers import AutoTokenizer, BertConfig, BertForMaskedLM, AutoModelForMaskedLM, \
         TrainingArguments, set_seed
     from transformers.trainer_utils import get_last_checkpoint
 
@@ -265,7 +305,7 @@ def pretrain(cfg: PretrainConfig) -> Path:
     args = TrainingArguments(output_dir=str(out / "checkpoints"), seed=cfg.seed,
                              **{**defaults, "use_cpu": cpu_only(), **cfg.training})
     tokens_per_step = args.per_device_train_batch_size * cfg.max_length * max(1, args.world_size)
-    trainer = Trainer(model=model, args=args, train_dataset=dataset,
+    trainer = _masked_only_trainer()(model=model, args=args, train_dataset=dataset,
                       data_collator=WholeWordMasker(tokenizer, cfg.mlm_probability, cfg.seed + args.process_index),
                       callbacks=[_time_limit_callback(cfg.max_seconds, tokens_per_step)])
     ckpt = out / "checkpoints"
@@ -280,6 +320,8 @@ def pretrain(cfg: PretrainConfig) -> Path:
         (final / "pretrain.json").write_text(json.dumps({
             "steps": trainer.state.global_step, "train_loss": result.training_loss,
             "tokens_seen": trainer.state.global_step * tokens_per_step, "sources": cfg.text,
-            "normalization": norm.to_dict(), "max_length": cfg.max_length}, indent=2) + "\n", encoding="utf-8")
+            "normalization": norm.to_dict(), "max_length": cfg.max_length,
+            "loss_curve": [{"step": h["step"], "loss": h["loss"]} for h in trainer.state.log_history if "loss" in h]},
+            indent=2) + "\n", encoding="utf-8")
         log.info("pretrained base written to %s (%d steps)", final, trainer.state.global_step)
     return final
