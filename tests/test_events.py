@@ -1,9 +1,9 @@
-"""Casualty counts and event records."""
+"""Casualty counts and event records (rasd.events: the layer above the core)."""
 
 import pytest
 
 from rasd.events import build_events
-from rasd.numbers import casualty_kind, parse_count
+from rasd.events.numbers import casualty_kind, parse_count
 
 
 @pytest.mark.parametrize("text, value, qualifier", [
@@ -33,6 +33,10 @@ def test_kinds():
     assert casualty_kind("عشرات الجرحى", "") == "wounded"
     assert casualty_kind("خمسة مدنيين", "وأصيب خمسة مدنيين بجروح") == "wounded"
     assert casualty_kind("خمسة مدنيين", "قتل خمسة مدنيين") == "killed"
+    # both kinds in the sentence: the words just before the span decide
+    assert casualty_kind("4 جنود", "مقتل 4 جنود وإصابة 7", "مقتل ") == "killed"
+    assert casualty_kind("7", "مقتل 4 جنود وإصابة 7", "مقتل 4 جنود وإصابة ") == "wounded"
+    assert casualty_kind("7", "مقتل 4 جنود وإصابة 7") is None
 
 
 def test_events_join_arguments_of_labelled_sentences():
@@ -50,3 +54,30 @@ def test_events_join_arguments_of_labelled_sentences():
     assert ev["casualties"][0]["kind"] == "killed"
     assert ev["location"][0]["text"] == "حمص" and ev["weapon"][0]["start"] == 19
     assert ev["sentence"]["text"] == text[:32] and ev["actor"] == [] and ev["source"] == []
+
+
+def test_events_carry_date_place_and_actors():
+    text = "قالت وكالة الأنباء السورية إن غارة إسرائيلية استهدفت ريف حمص فجر الخميس."
+    spans = [(5, 26, "SOURCE"), (35, 44, "ACTOR"), (53, 60, "LOCATION"), (61, 71, "TIME")]
+    doc = {"text": text, "sentences": [{"start": 0, "end": len(text), "labels": ["attack"], "scores": {"attack": .9}}],
+           "spans": [{"start": a, "end": b, "label": lab, "text": text[a:b], "score": .9} for a, b, lab in spans]}
+    assert [text[a:b] for a, b, _ in spans] == ["وكالة الأنباء السورية", "إسرائيلية", "ريف حمص", "فجر الخميس"]
+    (ev,) = build_events(doc, "2015-08-08")
+    assert (ev["date"], ev["date_precision"], ev["date_text"]) == ("2015-08-06", "day", "فجر الخميس")
+    assert ev["place"]["country"] == "SY" and ev["place"]["admin1_code"] == "SY.11" and ev["origin"] is None
+    assert ev["actors"][0]["name"] == "Military Forces of Israel" and ev["actors"][0]["type"] == "state_forces"
+    (undated,) = build_events(doc)
+    assert undated["date"] is None and undated["date_precision"] is None
+
+
+def test_add_events_and_the_core_stays_apart():
+    import sys
+
+    from rasd.events import add_events
+
+    doc = add_events({"text": "لا شيء.", "sentences": [], "spans": []}, "2015-08-08T10:00:00")
+    assert doc["date"] == "2015-08-08" and doc["events"] == []
+    import rasd.runtime  # noqa: F401  the core imports no event module
+    source = open(rasd.runtime.__file__, encoding="utf-8").read()
+    assert "rasd.events" not in source.replace("rasd.events.add_events", "")
+    assert "rasd.numbers" not in sys.modules

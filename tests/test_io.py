@@ -90,13 +90,72 @@ def test_csv_output_one_event_a_row(onnx_model, tmp_path):
     assert events and all(r["sentence"] for r in events)
 
 
-@pytest.mark.parametrize("suffix", ["jsonl", "html", "csv"])
+def test_documents_carry_dates_and_events_get_date_and_place(onnx_model, tmp_path):
+    text = "قالت وكالة الأنباء السورية إن إسرائيل شنت غارات على ريف حمص فجر الخميس."
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"id": "a", "text": text, "date": "2015-08-08"},
+        {"id": "bad", "text": text, "date": "08/08/2015"},
+        {"id": "none", "text": text},
+        {"id": "b", "text": TEXTS[0], "date": "2015-08-08T09:30:00+03:00"},
+    ]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert run("--model", onnx_model, "--input", inp, "--output", out) == 0
+    docs = {d["id"]: d for d in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert set(docs) == {"a", "none", "b"}  # the record with a bad date is skipped, the batch goes on
+    errors = (tmp_path / "out.jsonl.errors").read_text(encoding="utf-8")
+    assert "in.jsonl:2: record 'bad': date '08/08/2015' is not ISO 8601" in errors
+    assert docs["a"]["date"] == "2015-08-08" and docs["b"]["date"] == "2015-08-08" and docs["none"]["date"] is None
+    for d in docs.values():
+        for ev in d["events"]:
+            assert {"date", "date_precision", "date_end", "place", "origin", "actors"} <= set(ev)
+            if d["id"] == "none":
+                assert ev["date"] is None or ev["date_precision"] in ("year", "month", "range", "day")
+    # --date for text files; a bad --date stops the run with one line
+    (tmp_path / "one.txt").write_text(text, encoding="utf-8")
+    assert run("--model", onnx_model, "--input", tmp_path / "one.txt", "--output", tmp_path / "t.jsonl",
+               "--date", "2015-08-08") == 0
+    assert json.loads((tmp_path / "t.jsonl").read_text(encoding="utf-8"))["date"] == "2015-08-08"
+    assert run("--model", onnx_model, "--input", tmp_path / "one.txt", "--output", tmp_path / "u.jsonl",
+               "--date", "Thursday") == 2
+
+
+def test_date_column_in_csv_input(tmp_path):
+    from rasd.io import InputError, read_documents
+
+    p = tmp_path / "in.csv"
+    with open(p, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "text", "published"])
+        w.writerows([["a", "نص", "2015-07-25"], ["b", "نص", ""], ["c", "نص", "2015-02-30"]])
+    got = list(read_documents(str(p), date_field="published", default_date="2015-01-01"))
+    assert got[0].date == "2015-07-25" and got[1].date == "2015-01-01"
+    assert isinstance(got[2], InputError) and "in.csv:4: record 'c'" in str(got[2])
+
+
+def test_acled_table_and_incidents_from_a_prediction(onnx_model, tmp_path):
+    inp = write_jsonl(tmp_path / "in.jsonl", 6)
+    out = tmp_path / "acled.csv"
+    assert run("--model", onnx_model, "--input", inp, "--output", out, "--format", "acled") == 0
+    rows = list(csv.DictReader(open(out, encoding="utf-8", newline="")))
+    from rasd.events.acled import ACLED_COLUMNS
+
+    assert list(rows[0]) == ACLED_COLUMNS and {r["doc_id"] for r in rows} == {f"d{i}" for i in range(6)}
+    assert run("--model", onnx_model, "--input", inp, "--output", tmp_path / "p.jsonl") == 0
+    assert main(["incidents", "--input", str(tmp_path / "p.jsonl"), "--output", str(tmp_path / "i.jsonl")]) == 0
+    incidents = [json.loads(x) for x in (tmp_path / "i.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sum(len(i["reports"]) + len(i["denials"]) for i in incidents) == sum(
+        len(json.loads(x)["events"]) for x in (tmp_path / "p.jsonl").read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "html", "csv", "acled"])
 def test_resume_after_kill_loses_and_duplicates_nothing(onnx_model, tmp_path, suffix):
     n = 300
     inp = write_jsonl(tmp_path / "in.jsonl", n)
-    out = tmp_path / f"out.{suffix}"
+    out = tmp_path / f"out.{'csv' if suffix == 'acled' else suffix}"
     cmd = [sys.executable, "-m", "rasd.cli", "predict", "--model", str(onnx_model), "--input", str(inp),
-           "--output", str(out), "--quiet", "--backend", "onnx", "--chunk", "4", "--threads", "1"]
+           "--output", str(out), "--quiet", "--backend", "onnx", "--chunk", "4", "--threads", "1",
+           "--format", suffix]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     while time.time() < deadline and (not out.exists() or out.stat().st_size < 3000):
@@ -116,9 +175,10 @@ def test_resume_after_kill_loses_and_duplicates_nothing(onnx_model, tmp_path, su
     else:
         rows = list(csv.DictReader(open(out, encoding="utf-8", newline="")))
         seen = {}
-        for r in rows:
-            seen.setdefault(r["doc_id"], []).append(int(r["event_index"] or 0))
-        assert all(v == sorted(set(v)) for v in seen.values()), "a document's rows were written twice"
+        for k, r in enumerate(rows):
+            key = r["event_index"] if suffix == "csv" else r["event_id_cnty"]
+            seen.setdefault(r["doc_id"], []).append(key or "")
+        assert all(len(v) == len(set(v)) for v in seen.values()), "a document's rows were written twice"
         ids = list(seen)
     assert sorted(ids) == sorted(f"d{i}" for i in range(n))
     assert len(ids) == n

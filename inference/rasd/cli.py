@@ -12,12 +12,14 @@ log = logging.getLogger("rasd")
 
 
 def predict(args) -> int:
-    from rasd.io import WRITERS, InputError, read_documents
+    from rasd.events import add_events
+    from rasd.io import WRITERS, InputError, output_format, read_documents
     from rasd.runtime import iter_batches, load
 
+    default_date = _default_date(args.date)
     shard, shards = parse_shard(args.shard)
     output = shard_path(Path(args.output), shard, shards)
-    fmt = args.format or {".csv": "csv", ".html": "html", ".htm": "html"}.get(output.suffix, "jsonl")
+    fmt = output_format(output, args.format)
     if shards > 1 and fmt != "jsonl":
         raise InputError("sharded runs write JSONL shards; `rasd merge` then writes csv or html")
     writer = WRITERS[fmt](output)
@@ -32,7 +34,8 @@ def predict(args) -> int:
     def docs():
         nonlocal n_errors
         with open(errors_path, "a", encoding="utf-8") as errors:
-            for k, item in enumerate(read_documents(args.input, args.id_field, args.text_field)):
+            for k, item in enumerate(read_documents(args.input, args.id_field, args.text_field, args.date_field,
+                                                    default_date)):
                 if k % shards != shard:
                     continue
                 if isinstance(item, InputError):
@@ -50,9 +53,9 @@ def predict(args) -> int:
     writer.open()
     try:
         for chunk in iter_batches(docs(), args.chunk):
-            preds = model.predict_documents([t for _, t in chunk], batch_size=args.batch_size)
-            for (doc_id, _), pred in zip(chunk, preds):
-                writer.write({"id": doc_id, **pred})
+            preds = model.predict_documents([d.text for d in chunk], batch_size=args.batch_size)
+            for doc, pred in zip(chunk, preds):
+                writer.write(add_events({"id": doc.id, "date": doc.date, **pred}, doc.date))
             writer.flush()
             n += len(chunk)
             progress(n, time.time() - started)
@@ -63,6 +66,34 @@ def predict(args) -> int:
     if n_errors:
         log.warning("%d malformed input record(s) skipped: see %s", n_errors, errors_path)
     log.info("%d documents predicted, %d were already in %s", n, already, output)
+    return 0
+
+
+def _default_date(value: str | None) -> str | None:
+    """``--date``: checked once, before any work (a bad one stops the run with one line)."""
+    from rasd.events.dates import DocumentDateError, parse_document_date
+    from rasd.io import InputError
+
+    try:
+        day = parse_document_date(value)
+    except DocumentDateError as exc:
+        raise InputError(f"--date: {exc}") from None
+    return day.isoformat() if day else None
+
+
+def incidents(args) -> int:
+    """Merge the events of a ``rasd predict`` JSONL output into incidents (rasd.events.incidents)."""
+    from rasd.events.incidents import merge_incidents
+    from rasd.io import InputError, output_format, read_predictions, write_incidents
+
+    output = Path(args.output)
+    fmt = output_format(output, args.format)
+    if fmt == "html":
+        raise InputError("incidents are written as jsonl, csv or acled, not html")
+    records = merge_incidents(read_predictions(args.input), window_days=args.window_days)
+    write_incidents(records, output, fmt)
+    merged = sum(len(r["reports"]) > 1 for r in records)
+    log.info("%d incidents (%d from more than one report) written to %s", len(records), merged, output)
     return 0
 
 
@@ -91,10 +122,10 @@ def merge(args) -> int:
     """Interleave JSONL shards back into input order (streaming), in any output format."""
     import json
 
-    from rasd.io import WRITERS, InputError, read_documents
+    from rasd.io import WRITERS, InputError, output_format, read_documents
 
     output = Path(args.output)
-    fmt = args.format or {".csv": "csv", ".html": "html", ".htm": "html"}.get(output.suffix, "jsonl")
+    fmt = output_format(output, args.format)
     shard_out = Path(args.shards_of or args.output)
     if shard_out.suffix != ".jsonl":
         shard_out = shard_out.with_suffix(".jsonl")
@@ -149,13 +180,18 @@ def main(argv=None) -> int:
     p = sub.add_parser("predict", help="predict labels and spans for a JSONL file of documents")
     p.add_argument("--model", required=True, help="model folder or Hub id")
     p.add_argument("--input", required=True,
-                   help="JSONL (id, text), CSV with a header, a .txt file, a folder of .txt files, or - (JSONL on stdin)")
+                   help="JSONL (id, text, date), CSV with a header, a .txt file, a folder of .txt files, or - (JSONL on stdin)")
     p.add_argument("--output", required=True, help="file to write; an existing one is resumed, finished ids skipped")
-    p.add_argument("--format", choices=["jsonl", "csv", "html"], default=None,
-                   help="output format (default: from the output's extension, else jsonl)")
+    p.add_argument("--format", choices=["jsonl", "csv", "html", "acled"], default=None,
+                   help="output format (default: from the output's extension, else jsonl); acled: the ACLED-shaped "
+                        "table, one row per event")
     p.add_argument("--chunk", type=int, default=64, help="documents read and predicted together")
     p.add_argument("--id-field", default="id")
     p.add_argument("--text-field", default="text")
+    p.add_argument("--date-field", default="date",
+                   help="the publication date field / CSV column (ISO 8601); event dates are resolved against it")
+    p.add_argument("--date", default=None,
+                   help="publication date (ISO 8601) of text-file input, and of any record without its own")
     p.add_argument("--batch-size", type=int, default=32, help="model inputs (sentence windows) per batch")
     p.add_argument("--backend", choices=["auto", "onnx", "torch"], default="auto")
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
@@ -171,16 +207,22 @@ def main(argv=None) -> int:
     m.add_argument("--output", required=True, help="merged output (.jsonl, .csv or .html)")
     m.add_argument("--shards", type=int, required=True)
     m.add_argument("--shards-of", default=None, help="the --output the shards were written for (default: --output)")
-    m.add_argument("--format", choices=["jsonl", "csv", "html"], default=None)
+    m.add_argument("--format", choices=["jsonl", "csv", "html", "acled"], default=None)
     m.add_argument("--id-field", default="id")
     m.add_argument("--text-field", default="text")
+    n = sub.add_parser("incidents", help="merge the events of a predict output into incidents across documents")
+    n.add_argument("--input", required=True, help="a rasd predict JSONL output (- for stdin)")
+    n.add_argument("--output", required=True, help="INCIDENTS.jsonl, .csv, or any name with --format acled")
+    n.add_argument("--format", choices=["jsonl", "csv", "acled"], default=None,
+                   help="default: from the output's extension (.csv), else jsonl; acled: one ACLED row per incident")
+    n.add_argument("--window-days", type=int, default=1, help="reports at most this many days apart can merge")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     log.setLevel(logging.INFO)
     from rasd.io import InputError
 
     try:
-        return merge(args) if args.command == "merge" else predict(args)
+        return {"merge": merge, "incidents": incidents}.get(args.command, predict)(args)
     except (FileNotFoundError, RuntimeError, InputError) as exc:
         log.error("%s", exc)
         return 2

@@ -3,6 +3,11 @@
 Every writer can say which document ids it already holds (cutting off a torn tail left by a
 killed run), so a rerun with the same output continues where the last one stopped: no document
 lost, none written twice.
+
+A document may carry its publication ``date`` (ISO 8601: a JSONL field, a CSV column, ``--date``
+for text files and for records without one). A date that does not parse makes the record an
+InputError (the errors file names the record), so the rest of the batch goes on; no date gives
+null event dates.
 """
 
 from __future__ import annotations
@@ -11,8 +16,9 @@ import csv
 import html
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from rasd.schema import SPAN_TYPES
 
@@ -24,33 +30,52 @@ class InputError(ValueError):
 # -- readers ------------------------------------------------------------------------------------
 
 
-def read_documents(path: str, id_field: str = "id", text_field: str = "text") -> Iterator[tuple[str, str] | InputError]:
-    """(id, text) for each document, or an InputError in its place for a malformed record.
+class InputDocument(NamedTuple):
+    id: str
+    text: str
+    date: str | None = None  # ISO day (validated), or None
 
-    JSONL (``.jsonl``/``.json``, or ``-`` for stdin), CSV (``.csv``, a header row with the two
-    fields), one ``.txt`` file (one document, its name as id) or a folder of ``.txt`` files.
+
+@dataclass(frozen=True)
+class Fields:
+    """The names of the input fields, and the date of records that carry none."""
+
+    id: str = "id"
+    text: str = "text"
+    date: str = "date"
+    default_date: str | None = None
+
+
+def read_documents(path: str, id_field: str = "id", text_field: str = "text", date_field: str = "date",
+                   default_date: str | None = None) -> Iterator[InputDocument | InputError]:
+    """(id, text, date) for each document, or an InputError in its place for a malformed record.
+
+    JSONL (``.jsonl``/``.json``, or ``-`` for stdin), CSV (``.csv``, a header row with the id and
+    text fields; the date column is optional), one ``.txt`` file (one document, its name as id) or a
+    folder of ``.txt`` files (their date: ``default_date``).
     """
+    f = Fields(id_field, text_field, date_field, default_date)
     p = Path(path)
     if path == "-":
-        yield from _jsonl(sys.stdin, "<stdin>", id_field, text_field)
+        yield from _jsonl(sys.stdin, "<stdin>", f)
     elif p.is_dir():
         files = sorted(p.rglob("*.txt"))
         if not files:
             raise FileNotFoundError(f"no .txt files in folder {p}")
-        for f in files:
-            yield str(f.relative_to(p)), f.read_text(encoding="utf-8")
+        for t in files:
+            yield _document(str(t.relative_to(p)), t.read_text(encoding="utf-8"), default_date, str(t))
     elif not p.is_file():
         raise FileNotFoundError(f"input not found: {p}")
     elif p.suffix == ".txt":
-        yield p.name, p.read_text(encoding="utf-8")
+        yield _document(p.name, p.read_text(encoding="utf-8"), default_date, str(p))
     elif p.suffix == ".csv":
-        yield from _csv(p, id_field, text_field)
+        yield from _csv(p, f)
     else:
         with open(p, encoding="utf-8") as fh:
-            yield from _jsonl(fh, str(p), id_field, text_field)
+            yield from _jsonl(fh, str(p), f)
 
 
-def _jsonl(fh, name: str, id_field: str, text_field: str):
+def _jsonl(fh, name: str, f: Fields):
     for lineno, line in enumerate(fh, 1):
         if not line.strip():
             continue
@@ -59,27 +84,39 @@ def _jsonl(fh, name: str, id_field: str, text_field: str):
         except json.JSONDecodeError as exc:
             yield InputError(f"{name}:{lineno}: invalid JSON: {exc.msg} (column {exc.colno})")
             continue
-        yield _fields(obj, f"{name}:{lineno}", id_field, text_field)
+        yield _fields(obj, f"{name}:{lineno}", f)
 
 
-def _csv(path: Path, id_field: str, text_field: str):
+def _csv(path: Path, f: Fields):
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        missing = {id_field, text_field} - set(reader.fieldnames or [])
+        missing = {f.id, f.text} - set(reader.fieldnames or [])
         if missing:
             raise InputError(f"{path}:1: CSV header lacks {sorted(missing)} (has {reader.fieldnames})")
         for row in reader:
-            yield _fields(row, f"{path}:{reader.line_num}", id_field, text_field)
+            yield _fields(row, f"{path}:{reader.line_num}", f)
 
 
-def _fields(obj, where: str, id_field: str, text_field: str):
+def _fields(obj, where: str, f: Fields):
     if not isinstance(obj, dict):
         return InputError(f"{where}: expected a JSON object")
-    if obj.get(id_field) in (None, ""):
-        return InputError(f"{where}: missing {id_field!r}")
-    if not isinstance(obj.get(text_field), str):
-        return InputError(f"{where}: missing or non-string {text_field!r}")
-    return str(obj[id_field]), obj[text_field]
+    if obj.get(f.id) in (None, ""):
+        return InputError(f"{where}: missing {f.id!r}")
+    if not isinstance(obj.get(f.text), str):
+        return InputError(f"{where}: missing or non-string {f.text!r}")
+    value = obj.get(f.date)
+    return _document(str(obj[f.id]), obj[f.text], value if value not in (None, "") else f.default_date, where)
+
+
+def _document(doc_id: str, text: str, date_value, where: str) -> InputDocument | InputError:
+    """The document, its date checked: a date that does not parse is an error naming the record."""
+    from rasd.events.dates import DocumentDateError, parse_document_date
+
+    try:
+        day = parse_document_date(date_value)
+    except DocumentDateError as exc:
+        return InputError(f"{where}: record {doc_id!r}: {exc}")
+    return InputDocument(doc_id, text, day.isoformat() if day else None)
 
 
 # -- writers ------------------------------------------------------------------------------------
@@ -150,9 +187,10 @@ class JsonlWriter:
         os.close(self.fd)
 
 
-CSV_FIELDS = ["doc_id", "event_index", "event_types", "sentence_start", "sentence_end", "sentence",
+CSV_FIELDS = ["doc_id", "document_date", "event_index", "event_types", "sentence_start", "sentence_end", "sentence",
               "actor", "target", "location", "weapon", "time", "source", "casualties", "killed", "wounded",
-              "missing"]
+              "missing", "date", "date_precision", "date_end", "place", "country", "admin1", "latitude",
+              "longitude", "place_match", "origin", "actors"]
 
 
 class CsvWriter(JsonlWriter):
@@ -189,8 +227,21 @@ class CsvWriter(JsonlWriter):
             for kind in ("killed", "wounded", "missing"):
                 counts = [a["count"] for a in ev["casualties"] if a.get("kind") == kind and a.get("count")]
                 row[kind] = " | ".join(_count_text(c) for c in counts)
+            row.update(_resolved_columns(ev, doc))
             rows.append(row)
-        return self._rows(rows or [{"doc_id": doc["id"]}])
+        return self._rows(rows or [{"doc_id": doc["id"], "document_date": doc.get("date") or ""}])
+
+
+def _resolved_columns(ev: dict, doc: dict) -> dict:
+    """Date, place and normalised actors of an event, flat (the event layer's fields)."""
+    place, origin = ev.get("place") or {}, ev.get("origin") or {}
+    return {"document_date": doc.get("date") or "", "date": ev.get("date") or "",
+            "date_precision": ev.get("date_precision") or "", "date_end": ev.get("date_end") or "",
+            "place": place.get("name") or place.get("text") or "", "country": place.get("country") or "",
+            "admin1": place.get("admin1") or "", "latitude": "" if place.get("lat") is None else place["lat"],
+            "longitude": "" if place.get("lon") is None else place["lon"], "place_match": place.get("match") or "",
+            "origin": origin.get("name") or origin.get("text") or "",
+            "actors": " | ".join(dict.fromkeys(a.get("name") or a["text"] for a in ev.get("actors", [])))}
 
 
 def _count_text(count: dict) -> str:
@@ -268,4 +319,103 @@ def render_article(doc: dict) -> str:
             f'<p>{"".join(parts)}</p>{ARTICLE_END}')
 
 
-WRITERS = {"jsonl": JsonlWriter, "csv": CsvWriter, "html": HtmlWriter}
+class AcledWriter(CsvWriter):
+    """The ACLED-shaped table (:mod:`rasd.events.acled`): one row per event that is not a denial
+    only; a document without one gets a row with only its ``doc_id``, so a resumed run skips it."""
+
+    @property
+    def fields(self) -> list[str]:
+        from rasd.events.acled import ACLED_COLUMNS
+
+        return ACLED_COLUMNS
+
+    def header(self) -> str:
+        return self._rows([dict(zip(self.fields, self.fields))], self.fields)
+
+    @staticmethod
+    def _rows(rows: list[dict], fields: list[str] | None = None) -> str:
+        import io
+
+        buf = io.StringIO()
+        csv.DictWriter(buf, fields or CSV_FIELDS).writerows(rows)
+        return buf.getvalue()
+
+    def render(self, doc: dict) -> str:
+        from rasd.events.acled import event_rows
+
+        return self._rows(event_rows(doc) or [{"doc_id": doc["id"]}], self.fields)
+
+
+WRITERS = {"jsonl": JsonlWriter, "csv": CsvWriter, "html": HtmlWriter, "acled": AcledWriter}
+FORMATS = tuple(WRITERS)
+
+
+def output_format(path: Path, fmt: str | None) -> str:
+    """The ``--format`` given, else the output's extension (.csv, .html), else jsonl."""
+    return fmt or {".csv": "csv", ".html": "html", ".htm": "html"}.get(path.suffix, "jsonl")
+
+
+# -- incidents ------------------------------------------------------------------------------------
+
+INCIDENT_CSV_FIELDS = ["incident_id", "event_types", "date", "date_precision", "date_end", "country", "admin1",
+                       "place", "latitude", "longitude", "actors", "target_actors", "killed_low", "killed_high",
+                       "wounded_low", "wounded_high", "reports", "sources", "denials", "notes"]
+
+
+def read_predictions(path: str) -> Iterator[dict]:
+    """The records of a ``rasd predict`` JSONL output (``-``: stdin); a bad line is an InputError."""
+    fh = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    try:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                doc = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{lineno}: invalid JSON: {exc.msg} (column {exc.colno})") from None
+            if not isinstance(doc, dict) or "id" not in doc or "events" not in doc:
+                raise InputError(f"{path}:{lineno}: not a rasd predict record (needs id and events)")
+            yield doc
+    finally:
+        if fh is not sys.stdin:
+            fh.close()
+
+
+def write_incidents(incidents: list[dict], path: Path, fmt: str) -> None:
+    """Incidents as JSONL (one a line), CSV (one a row, flat) or the ACLED-shaped table."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        if fmt == "jsonl":
+            for inc in incidents:
+                fh.write(json.dumps(inc, ensure_ascii=False) + "\n")
+        elif fmt == "acled":
+            from rasd.events.acled import ACLED_COLUMNS, incident_rows
+
+            w = csv.DictWriter(fh, ACLED_COLUMNS)
+            w.writeheader()
+            for inc in incidents:
+                w.writerows(incident_rows(inc))
+        else:
+            w = csv.DictWriter(fh, INCIDENT_CSV_FIELDS)
+            w.writeheader()
+            w.writerows(_incident_row(inc) for inc in incidents)
+    tmp.replace(path)
+
+
+def _incident_row(inc: dict) -> dict:
+    place = inc["place"] or {}
+    cas = inc["casualties"]
+    names = lambda actors: " | ".join(a.get("name") or a["text"] for a in actors)  # noqa: E731
+    return {"incident_id": inc["incident_id"], "event_types": ";".join(inc["event_types"]), "date": inc["date"] or "",
+            "date_precision": inc["date_precision"] or "", "date_end": inc["date_end"] or "",
+            "country": place.get("country") or "", "admin1": place.get("admin1") or "",
+            "place": place.get("name") or place.get("text") or "",
+            "latitude": "" if place.get("lat") is None else place["lat"],
+            "longitude": "" if place.get("lon") is None else place["lon"],
+            "actors": names(inc["actors"]), "target_actors": names(inc["target_actors"]),
+            **{f"{k}_{end}": (cas[k] or {}).get(end, "") for k in ("killed", "wounded") for end in ("low", "high")},
+            "reports": " | ".join(f"{r['doc_id']}#{r['sentence_index']}" for r in inc["reports"]),
+            "sources": " | ".join(r["source"] for r in inc["reports"] if r["source"]),
+            "denials": " | ".join(f"{d['doc_id']}#{d['sentence_index']}" for d in inc["denials"]),
+            "notes": inc["notes"]}

@@ -12,7 +12,6 @@ import numpy as np
 from rasd.align import Window, encode_text
 from rasd.backends import make_backend
 from rasd.decode import decide_labels, decode_spans, viterbi_tags
-from rasd.events import build_events
 from rasd.manifest import Manifest, ModelFolderError
 from rasd.sentences import split_sentences
 
@@ -91,18 +90,18 @@ class Model:
         return out
 
     # -- prediction ------------------------------------------------------------------------
-    def predict_sentences(self, texts: Sequence[str], batch_size: int = 32) -> list[SentencePrediction]:
-        """Labels with scores and spans (offsets into each sentence) for each sentence."""
+    def sentence_probabilities(self, texts: Sequence[str], batch_size: int = 32) -> list[tuple]:
+        """Per sentence: its tokens, the (tokens x tags) tag probabilities, and the label probabilities
+        (temperature-scaled; a label anywhere in a long sentence's windows is a label of the sentence)."""
         m = self.manifest
         encoded = [self.encode(t) for t in texts]
-        flat = [(s, w) for s, (_, wins) in enumerate(encoded) for w in wins]
-        windows = [w for _, w in flat]
+        windows = [w for _, wins in encoded for w in wins]
         tag_logits = self._run(self.tagger, windows, batch_size)
         cls_logits = self._run(self.classifier, windows, batch_size)
         tags = m.schema.tags
-        results, k0 = [], 0
         temps = np.array([m.temperatures.get(lab, 1.0) for lab in m.schema.labels])
-        for s, (tokens, wins) in enumerate(encoded):
+        out, k0 = [], 0
+        for tokens, wins in encoded:
             word_probs = np.zeros((len(tokens), len(tags)))
             word_probs[:, tags.index("O")] = 1.0
             probs = np.zeros(len(m.schema.labels))
@@ -112,24 +111,36 @@ class Model:
                     w = win.word_ids[pos]
                     if win.owned[0] <= w < win.owned[1]:
                         word_probs[w] = p[pos]
-                # a label anywhere in a long sentence is a label of the sentence
                 probs = np.maximum(probs, 1.0 / (1.0 + np.exp(-cls_logits[k] / temps)))
             k0 += len(wins)
-            labels = decide_labels(probs, m.schema.labels, m.thresholds)
-            word_tag = (viterbi_tags(word_probs, tags) if m.decoding == "viterbi"
-                        else [tags[j] for j in word_probs.argmax(axis=1)])
-            word_score = [float(word_probs[w, tags.index(t)]) for w, t in enumerate(word_tag)]
-            spans = [] if m.spans_need_label and not labels else [
-                {"start": sp.start, "end": sp.end, "label": sp.label, "text": texts[s][sp.start : sp.end],
-                 "score": round(score, 4)}
-                for sp, score in decode_spans(tokens, word_tag, word_score)
-            ]
-            results.append(SentencePrediction(0, len(texts[s]), labels,
-                                              {lab: round(float(p), 4) for lab, p in zip(m.schema.labels, probs)}, spans))
-        return results
+            out.append((tokens, word_probs, probs))
+        return out
+
+    def decide(self, text: str, tokens, word_probs: np.ndarray, probs: np.ndarray) -> SentencePrediction:
+        """Labels by threshold, tags by the manifest's decoding, spans (dropped without a label when
+        the manifest says so): the one decision step of evaluation and serving."""
+        m = self.manifest
+        tags = m.schema.tags
+        labels = decide_labels(probs, m.schema.labels, m.thresholds)
+        if m.decoding == "viterbi":
+            word_tag = viterbi_tags(word_probs, tags, m.transitions or None, m.transition_weight)
+        else:
+            word_tag = [tags[j] for j in word_probs.argmax(axis=1)]
+        word_score = [float(word_probs[w, tags.index(t)]) for w, t in enumerate(word_tag)]
+        spans = [] if m.spans_need_label and not labels else [
+            {"start": sp.start, "end": sp.end, "label": sp.label, "text": text[sp.start : sp.end],
+             "score": round(score, 4)}
+            for sp, score in decode_spans(tokens, word_tag, word_score)
+        ]
+        return SentencePrediction(0, len(text), labels,
+                                  {lab: round(float(p), 4) for lab, p in zip(m.schema.labels, probs)}, spans)
+
+    def predict_sentences(self, texts: Sequence[str], batch_size: int = 32) -> list[SentencePrediction]:
+        """Labels with scores and spans (offsets into each sentence) for each sentence."""
+        return [self.decide(t, *rest) for t, rest in zip(texts, self.sentence_probabilities(texts, batch_size))]
 
     def predict_documents(self, texts: Sequence[str], batch_size: int = 32) -> list[dict]:
-        """Split each document into sentences; the output record of ``rasd predict`` (events included)."""
+        """Split each document into sentences: labels, scores and spans (events: :func:`rasd.events.add_events`)."""
         bounds = [split_sentences(t) for t in texts]
         flat = [(d, a, b) for d, bs in enumerate(bounds) for a, b in bs]
         preds = self.predict_sentences([texts[d][a:b] for d, a, b in flat], batch_size)
@@ -138,8 +149,6 @@ class Model:
             docs[d]["sentences"].append({"start": a, "end": b, "labels": p.labels, "scores": p.scores})
             for sp in p.spans:
                 docs[d]["spans"].append({**sp, "start": sp["start"] + a, "end": sp["end"] + a})
-        for doc in docs:
-            doc["events"] = build_events(doc)
         return docs
 
 

@@ -121,11 +121,18 @@ def _compound_hundred(word: str) -> int:
     return 0
 
 
-def casualty_kind(span_text: str, sentence: str) -> str | None:
-    """killed, wounded or missing: from the span itself, else from the sentence around it."""
-    for text in (span_text, sentence):
-        norm = _norm(text)
-        hits = [kind for kind, cues in _KINDS if any(c in norm for c in cues)]
-        if len(hits) == 1 or (hits and text is span_text):
+def casualty_kind(span_text: str, sentence: str, before: str = "") -> str | None:
+    """killed, wounded or missing: from the span itself, else the words just before it
+    (``مقتل 4 جنود وإصابة 7``), else the sentence around it when that names one kind only."""
+    norm = _norm(span_text)
+    hits = [kind for kind, cues in _KINDS if any(c in norm for c in cues)]
+    if hits:
+        return hits[0]
+    last = _norm(before).split()[-2:]
+    for word in reversed(last):
+        hits = [kind for kind, cues in _KINDS if any(c in word for c in cues)]
+        if hits:
             return hits[0]
-    return None
+    norm = _norm(sentence)
+    hits = [kind for kind, cues in _KINDS if any(c in norm for c in cues)]
+    return hits[0] if len(hits) == 1 else None
