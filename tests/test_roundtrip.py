@@ -107,7 +107,7 @@ def test_evaluate_command_scores_any_record_file(tiny_run, tmp_path):
     from rasd_train.cli import main
 
     out = tmp_path / "eval.json"
-    assert main(["evaluate", "--model", str(folder), "--data", str(MINI), "--real-dev", "", "--out", str(out)]) == 0
+    assert main(["evaluate", "--model", str(folder), "--data", str(MINI), "--real-dev", "", "--real-news", "", "--out", str(out)]) == 0
     res = json.loads(out.read_text())
     assert res["mini"]["n"] == 24 and "per_type" in res["mini"]["spans"]
     assert out.with_suffix(".md").read_text().count("micro") >= 2

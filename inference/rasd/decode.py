@@ -3,7 +3,10 @@
 Two ways from per-word tag probabilities to tags: ``viterbi_tags`` (the default) finds the most
 probable sequence among the legal IOB2 ones (``I-X`` only after ``B-X`` or ``I-X``), as a CRF layer
 would, so a span is never cut by one uncertain word; ``argmax`` picks each word's best tag and
-then applies the repair rule.
+then applies the repair rule. Viterbi can also weigh in tag-to-tag transition probabilities
+counted on the training data (``transition_log_probs``), the part of a CRF a per-word softmax
+lacks: after ``B-LOCATION`` the next word is far more often ``I-LOCATION`` than a new span, so a
+rare place name after ``قرية`` is kept inside the span although the encoder is unsure of it.
 
 IOB2 repair rule (documented in the README): an ``I-X`` that does not continue an open ``X`` span
 (after ``O``, at the start, or after another type) opens a new ``X`` span, as if it were ``B-X``.
@@ -37,14 +40,30 @@ def transition_mask(tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return start, move
 
 
-def viterbi_tags(probs: np.ndarray, tags: Sequence[str]) -> list[str]:
-    """The legal IOB2 sequence with the highest product of per-word tag probabilities.
+def transition_log_probs(tag_sequences, tags: Sequence[str], smoothing: float = 1.0) -> list[list[float]]:
+    """log P(next tag | tag) counted over training tag sequences (add-``smoothing``, legal moves only)."""
+    index = {t: i for i, t in enumerate(tags)}
+    counts = np.full((len(tags), len(tags)), smoothing)
+    for seq in tag_sequences:
+        for a, b in zip(seq, seq[1:]):
+            counts[index[a], index[b]] += 1
+    counts[np.isinf(transition_mask(tags)[1])] = 0.0
+    with np.errstate(divide="ignore"):
+        logp = np.log(counts / counts.sum(axis=1, keepdims=True))
+    return [[round(float(x), 4) if np.isfinite(x) else -1e9 for x in row] for row in logp]
+
+
+def viterbi_tags(probs: np.ndarray, tags: Sequence[str], transitions=None, weight: float = 0.0) -> list[str]:
+    """The legal IOB2 sequence with the highest product of per-word tag probabilities, times the
+    ``weight``-th power of the transition probabilities when given (``transition_log_probs``).
 
     ``probs`` is (words, tags); numpy only, so evaluation and serving run the same code.
     """
     if len(probs) == 0:
         return []
     start, move = transition_mask(tags)
+    if transitions is not None and weight:
+        move = move + weight * np.maximum(np.asarray(transitions, dtype=float), -1e9)
     logp = np.log(np.clip(probs, 1e-12, 1.0))
     score = logp[0] + start
     back = np.zeros(probs.shape, dtype=np.int64)

@@ -42,6 +42,9 @@ class Manifest:
     temperatures: dict[str, float] = field(default_factory=dict)
     # drop spans in sentences that get no event label (the corpus rule); set from dev measurements
     spans_need_label: bool = False
+    # log P(next tag | tag) from the training data, weighed into Viterbi (rasd.decode); empty = none
+    transitions: list = field(default_factory=list)
+    transition_weight: float = 0.0
 
     def to_dict(self) -> dict:
         return {
@@ -61,6 +64,8 @@ class Manifest:
             "decoding": self.decoding,
             "temperatures": dict(self.temperatures),
             "spans_need_label": self.spans_need_label,
+            "transitions": self.transitions,
+            "transition_weight": self.transition_weight,
         }
 
     def save(self, folder) -> Path:
@@ -81,6 +86,9 @@ class Manifest:
         schema = LabelSchema.from_dict(data["schema"])
         if data.get("decoding", "argmax") not in ("viterbi", "argmax"):
             raise ModelFolderError(f"{path}: decoding must be 'viterbi' or 'argmax', not {data['decoding']!r}")
+        trans = data.get("transitions", [])
+        if trans and (len(trans) != len(schema.tags) or any(len(row) != len(schema.tags) for row in trans)):
+            raise ModelFolderError(f"{path}: transitions must be a {len(schema.tags)} x {len(schema.tags)} matrix")
         thresholds = {k: float(v) for k, v in data["thresholds"].items()}
         missing = [lab for lab in schema.labels if lab not in thresholds]
         if missing:
@@ -101,4 +109,6 @@ class Manifest:
             decoding=data.get("decoding", "argmax"),
             temperatures={k: float(v) for k, v in data.get("temperatures", {}).items()},
             spans_need_label=bool(data.get("spans_need_label", False)),
+            transitions=[[float(x) for x in row] for row in data.get("transitions", [])],
+            transition_weight=float(data.get("transition_weight", 0.0)),
         )

@@ -29,7 +29,7 @@ def _train(args, rest) -> int:
 def _evaluate(args, rest) -> int:
     from rasd_train.evaluation import evaluate_command
 
-    res = evaluate_command(args.model, args.data, args.real_dev, args.out, args.backend)
+    res = evaluate_command(args.model, args.data, args.real_dev, args.out, args.backend, args.real_news)
     sys.stdout.write(res["text"] + "\n")
     return 0
 
@@ -197,6 +197,8 @@ def main(argv=None) -> int:
     p.add_argument("--data", nargs="+", required=True)
     p.add_argument("--real-dev", default="data/real-dev/saudinewsnet.jsonl",
                    help="real-news references (rebuilt from ../shared); '' to leave out")
+    p.add_argument("--real-news", default="data/real-news",
+                   help="real-news set whose test split is scored (rebuilt from ../shared); '' to leave out")
     p.add_argument("--out", default=None, help="write the scores here as JSON (and a .md table beside)")
     p.add_argument("--backend", default="auto", choices=["auto", "onnx", "torch"])
     p.set_defaults(func=_evaluate)

@@ -89,6 +89,10 @@ class TrainConfig:
     decoding: str = "auto"  # "viterbi" | "argmax" | "auto"
     spans_need_label: str = "auto"  # "yes" | "no" | "auto": drop spans of sentences with no label
     calibrate: bool = True  # per-label temperature scaling on the tuning sets
+    # Intermediate training on real NER corpora of ../shared before the tasks (rasd_train.transfer):
+    # any of "anercorp", "fane", "wojood", "idrisi", in order; skipped with the reason without ../shared.
+    transfer: list[str] = field(default_factory=list)
+    transfer_args: dict[str, Any] = field(default_factory=lambda: {"num_train_epochs": 3})
 
 
 def _check_type(value, hint, key: str):
@@ -200,6 +204,11 @@ def _check_files(cfg: TrainConfig) -> None:
     for key, allowed in choices.items():
         if getattr(cfg, key) not in allowed:
             raise ConfigError(f"{key}: {getattr(cfg, key)!r} is not one of {', '.join(allowed)}")
+    from rasd_train.data.ner import CORPORA
+
+    unknown = [c for c in cfg.transfer if c not in CORPORA]
+    if unknown:
+        raise ConfigError(f"transfer: unknown corpus {unknown[0]!r}; one of {', '.join(CORPORA)}")
     if ds.real_news_repeat < 0:
         raise ConfigError("dataset.real_news_repeat: must be 0 or more")
     if cfg.model.base_model == "offline" and cfg.model.bert_config and not Path(cfg.model.bert_config).is_file():

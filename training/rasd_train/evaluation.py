@@ -73,15 +73,19 @@ def report(results: dict) -> str:
     return "\n\n".join(parts)
 
 
-def evaluate_command(model_dir, data: list[str], real_dev: str | None, out: str | None, backend: str) -> dict:
+def evaluate_command(model_dir, data: list[str], real_dev: str | None, out: str | None, backend: str,
+                     real_news: str | None = None) -> dict:
     import rasd
 
     model = rasd.load(model_dir, backend=backend)
     schema = model.manifest.schema
     sets: dict = {Path(p).stem: read_records(p, schema) for p in data}
-    if real_dev is not None:
+    if real_dev:
         recs, why = real_dev_records(real_dev)
         sets["real-dev"] = recs if recs is not None else why
+    if real_news:
+        recs, why = real_news_records(real_news, "test")
+        sets["real-news-test"] = recs if recs is not None else why
     results = evaluate_sets(model, sets)
     text = report(results)
     if out:

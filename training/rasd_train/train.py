@@ -15,6 +15,8 @@ import logging
 import time
 from pathlib import Path
 
+import numpy as np
+
 import rasd
 from rasd.manifest import Manifest
 from rasd.records import Record, Span, read_records
@@ -106,8 +108,8 @@ def _train_task(task: str, base: str, examples: list[dict], tokenizer, schema: L
                       data_collator=collator, processing_class=tokenizer,
                       callbacks=[epoch_log_callback(task)])
     drop_dict_printer(trainer)
-    log.info("%s: %d windows, %d epochs, rank %d of %d", task, len(examples), int(args.num_train_epochs),
-             args.process_index, args.world_size)
+    log.info("%s: rank %d of %d training (%d windows, %d epochs)", task, args.process_index, args.world_size,
+             len(examples), int(args.num_train_epochs))
     last = last_whole_checkpoint(ckpt_dir)
     if last:
         log.info("%s: resuming from %s", task, last)
@@ -144,6 +146,7 @@ def train(cfg: TrainConfig) -> dict:
     started = time.time()
     check_training_args("tagger", cfg.tagger)
     check_training_args("classifier", cfg.classifier)
+    check_training_args("transfer_args", cfg.transfer_args)
     schema = LabelSchema(tuple(cfg.dataset.labels), tuple(cfg.dataset.span_types))
     norm = Normalization.from_dict(cfg.dataset.normalization)
     splits = load_splits(cfg, schema)
@@ -161,6 +164,10 @@ def train(cfg: TrainConfig) -> dict:
             if not (base_dir / "tokenizer.json").is_file():
                 build_offline_base(cfg.model, [r.text for r in sets["train"]], norm, base_dir, cfg.seed)
         base = str(base_dir)
+    if cfg.transfer:
+        from rasd_train.transfer import through_corpora
+
+        base = through_corpora(base, cfg, norm, out / "transfer")
     tokenizer = load_tokenizer(base)
     encoder = Encoder(tokenizer, norm, cfg.model.max_length, cfg.model.stride)
 
@@ -184,7 +191,7 @@ def train(cfg: TrainConfig) -> dict:
                         rasd_version=rasd.__version__, base_model=cfg.model.base_model)
     manifest.save(model_dir)
     model = rasd.load(model_dir, backend="torch")
-    decisions = tune(model, sets["tune"], cfg) if sets["tune"] else {}
+    decisions = tune(model, sets["tune"], cfg, sets["train"]) if sets["tune"] else {}
     model.manifest.save(model_dir)
     evals = sets["eval"]
     results = evaluate_sets(model, evals)
@@ -233,41 +240,63 @@ def data_sets(cfg: TrainConfig, splits: dict[str, list[Record]]) -> dict:
     return {"train": train, "tune": tune_recs, "eval": evals, "counts": counts}
 
 
-def tune(model, records: list[Record], cfg: TrainConfig) -> dict:
-    """Calibrate, tune thresholds, choose decoding and the span gate on the tuning records; set the manifest.
+TRANSITION_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 1.5)
 
-    Every choice is made on dev data only and recorded with the figures that made it.
+
+def tune(model, records: list[Record], cfg: TrainConfig, train_records: list[Record]) -> dict:
+    """Calibrate, tune thresholds, choose decoding, transition weight and the span gate on the tuning
+    records; set the manifest. Every choice is made on dev data only and recorded with its figures.
+
+    The encoder runs once; every variant is decoded from the same probabilities by ``Model.decide``,
+    the decision step serving uses.
     """
+    from rasd.align import word_tags
+    from rasd.decode import transition_log_probs
+    from rasd.text import tokenize
+
     m = model.manifest
     labels, gold = m.schema.labels, [r.labels for r in records]
-    m.temperatures, m.decoding, m.spans_need_label = {}, "viterbi", False
-    raw = [[p.scores[lab] for lab in labels] for p in model.predict_sentences([r.text for r in records])]
+    m.temperatures, m.spans_need_label = {}, False
+    outputs = model.sentence_probabilities([r.text for r in records])
+    raw = [list(map(float, probs)) for _, _, probs in outputs]
     out: dict = {}
     if cfg.calibrate:
         m.temperatures = fit_temperatures(gold, raw, labels)
         out["temperatures"] = m.temperatures
-    probs = rescale(raw, m.temperatures, labels)
-    m.thresholds = tune_thresholds(gold, probs, labels, cfg.threshold_grid)
+    calibrated = rescale(raw, m.temperatures, labels)
+    m.thresholds = tune_thresholds(gold, calibrated, labels, cfg.threshold_grid)
     edge = [lab for lab, t in m.thresholds.items() if t in (min(cfg.threshold_grid), max(cfg.threshold_grid))]
     out["thresholds_at_grid_edge"] = {lab: {"threshold": m.thresholds[lab],
                                             "dev_positives": sum(lab in g for g in gold)} for lab in edge}
+    m.transitions = transition_log_probs([word_tags(tokenize(r.text), r.spans) for r in train_records],
+                                         m.schema.tags)
+    outputs = [(tok, wp, np.array(p)) for (tok, wp, _), p in zip(outputs, calibrated)]
+    variants = [("argmax", 0.0)] + [("viterbi", w) for w in TRANSITION_WEIGHTS]
     span_f1 = {}
-    for decoding in ("viterbi", "argmax"):
-        m.decoding = decoding
-        preds = model.predict_sentences([r.text for r in records])
+    for decoding, weight in variants:
+        m.decoding, m.transition_weight = decoding, weight
+        preds = [model.decide(r.text, *o) for r, o in zip(records, outputs)]
         for gate in (False, True):
             spans = [[] if gate and not p.labels else [Span(s["start"], s["end"], s["label"]) for s in p.spans]
                      for p in preds]
-            span_f1[f"{decoding}{'+gate' if gate else ''}"] = span_scores(records, spans, m.schema.span_types)["micro"]["f1"]
+            name = decoding + (f"@{weight}" if decoding == "viterbi" else "") + ("+gate" if gate else "")
+            span_f1[name] = span_scores(records, spans, m.schema.span_types)["micro"]["f1"]
     out["span_f1_on_tuning_sets"] = span_f1
-    m.decoding = cfg.decoding if cfg.decoding != "auto" else max(
-        ("viterbi", "argmax"), key=lambda d: (max(span_f1[d], span_f1[d + "+gate"]), d == "viterbi"))
+    allowed = [v for v in variants if cfg.decoding in ("auto", v[0])]
+    best = max(allowed, key=lambda v: max(span_f1[_variant(v)], span_f1[_variant(v) + "+gate"]))
+    m.decoding, m.transition_weight = best
+    if m.decoding != "viterbi" or not m.transition_weight:
+        m.transitions = []
     m.spans_need_label = cfg.spans_need_label == "yes" or (
-        cfg.spans_need_label == "auto" and span_f1[m.decoding + "+gate"] > span_f1[m.decoding])
-    out.update(decoding=m.decoding, spans_need_label=m.spans_need_label)
-    log.info("tuned on %d sentences: decoding %s, spans need a label: %s, thresholds %s", len(records),
-             m.decoding, m.spans_need_label, m.thresholds)
+        cfg.spans_need_label == "auto" and span_f1[_variant(best) + "+gate"] > span_f1[_variant(best)])
+    out.update(decoding=m.decoding, transition_weight=m.transition_weight, spans_need_label=m.spans_need_label)
+    log.info("tuned on %d sentences: decoding %s (transition weight %s), spans need a label: %s, thresholds %s",
+             len(records), m.decoding, m.transition_weight, m.spans_need_label, m.thresholds)
     return out
+
+
+def _variant(v) -> str:
+    return v[0] + (f"@{v[1]}" if v[0] == "viterbi" else "")
 
 
 def calibration_report(model, evals: dict, decisions: dict, model_dir: Path) -> dict:
@@ -299,7 +328,8 @@ def decisions_text(decisions: dict, counts: dict) -> str:
              f"(x{counts['real_news_repeat']}) = {counts['train_records']} records; tuned on "
              f"{' + '.join(counts['tune_sets'])} ({counts['tune_records']} sentences)"]
     if decisions:
-        lines.append(f"decoding {decisions['decoding']}, spans need a label: {decisions['spans_need_label']}; "
+        lines.append(f"decoding {decisions['decoding']} (transition weight {decisions.get('transition_weight', 0)}), "
+                     f"spans need a label: {decisions['spans_need_label']}; "
                      "span F1 on the tuning sets: " + ", ".join(f"{k} {v:.3f}" for k, v in
                                                                  decisions["span_f1_on_tuning_sets"].items()))
         if decisions.get("temperatures"):
