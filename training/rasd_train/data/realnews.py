@@ -357,6 +357,23 @@ def agreement(pass1_sources, pass2_source, schema: LabelSchema | None = None) ->
     return figures, diffs
 
 
+def _disjoint(refs: list[dict], records: list[Record], split: str) -> list[dict]:
+    """Leave out sentences that are also in a held-out split (dev; and test, for train).
+
+    Newspapers reprint agency copy, so the same sentence turns up in different articles; the
+    splits must share no sentence (ANNOTATION.md), so the held-out copy wins.
+    """
+    from rasd.text import collapse_whitespace
+
+    held = {collapse_whitespace(r.text) for r in load_real_dev()}
+    if split == "train" and (REFS_DIR / "test.jsonl").is_file():
+        held |= {collapse_whitespace(r.text) for r in load_refs(REFS_DIR / "test.jsonl")}
+    kept = [ref for ref, rec in zip(refs, records) if collapse_whitespace(rec.text) not in held]
+    if len(kept) < len(refs):
+        sys.stdout.write(f"left out {len(refs) - len(kept)} sentence(s) that are also in a held-out split\n")
+    return kept
+
+
 def validate(refs_dir: Path = REFS_DIR, schema: LabelSchema | None = None) -> list[RecordError]:
     """Every real-news record valid; splits disjoint by document and by sentence (whitespace collapsed)."""
     from rasd.text import collapse_whitespace
@@ -424,6 +441,7 @@ def main(argv=None) -> int:
         sys.stdout.write(f"{err}\n")
     sys.stdout.write(summary(records, schema) + f"\n{len(errors)} error(s)\n")
     if args.write and not errors:
+        refs = _disjoint(refs, records, args.split)
         path = REFS_DIR / f"{args.split}.jsonl"
         with open(path, "w", encoding="utf-8") as fh:
             for r in refs:
