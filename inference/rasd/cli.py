@@ -15,7 +15,10 @@ def predict(args) -> int:
     from rasd.events import add_events
     from rasd.io import WRITERS, InputError, output_format, read_documents
     from rasd.runtime import iter_batches, load
+    from rasd.script import LowArabicLog
 
+    if args.engine == "ray":
+        return predict_on_ray(args)
     default_date = _default_date(args.date)
     shard, shards = parse_shard(args.shard)
     output = shard_path(Path(args.output), shard, shards)
@@ -50,12 +53,15 @@ def predict(args) -> int:
 
     n, started = 0, time.time()
     progress = _progress(args.quiet)
+    flagged = LowArabicLog(log)
     writer.open()
     try:
         for chunk in iter_batches(docs(), args.chunk):
             preds = model.predict_documents([d.text for d in chunk], batch_size=args.batch_size)
             for doc, pred in zip(chunk, preds):
-                writer.write(add_events({"id": doc.id, "date": doc.date, **pred}, doc.date))
+                record = add_events({"id": doc.id, "date": doc.date, **pred}, doc.date)
+                writer.write(record)
+                flagged.see(record)
             writer.flush()
             n += len(chunk)
             progress(n, time.time() - started)
@@ -65,7 +71,26 @@ def predict(args) -> int:
         errors_path.unlink()
     if n_errors:
         log.warning("%d malformed input record(s) skipped: see %s", n_errors, errors_path)
+    flagged.close()
     log.info("%d documents predicted, %d were already in %s", n, already, output)
+    return 0
+
+
+def predict_on_ray(args) -> int:
+    """``--engine ray``: the same input, output records, errors file and resume, on a pool of model
+    actors on Ray Data (rasd.ray_engine); Ray spreads the work, so ``--shard`` does not apply."""
+    from rasd import ray_engine
+    from rasd.io import InputError
+
+    if args.shard:
+        raise InputError("--shard is for the default engine: with --engine ray, Ray spreads the work")
+    source = ray_engine.InputSpec(args.input, args.id_field, args.text_field, args.date_field,
+                                  _default_date(args.date))
+    ray_engine.run(source, args.output, args.model, address=args.ray_address, num_workers=args.num_workers,
+                   num_cpus_per_worker=args.threads or 1, num_gpus_per_worker=1 if args.device == "cuda" else 0,
+                   fmt=args.format, strict=args.strict, batch_size=args.chunk, model_batch_size=args.batch_size,
+                   backend=args.backend, precision=args.precision, device=args.device,
+                   progress=_progress(args.quiet))
     return 0
 
 
@@ -202,6 +227,13 @@ def main(argv=None) -> int:
                    help="K/N: predict every N-th input record from the K-th (0-based) into OUTPUT.shard-K-of-N; "
                         "'auto' reads RANK/WORLD_SIZE (torchrun, accelerate launch)")
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--engine", choices=["default", "ray"], default="default",
+                   help="default: this process; ray: a pool of model actors on Ray Data (pip install 'rasd[ray]')")
+    p.add_argument("--ray-address", default=None,
+                   help="--engine ray: the Ray cluster (HOST:PORT or ray://HOST:10001; default: RAY_ADDRESS, "
+                        "else a local Ray started for the run)")
+    p.add_argument("--num-workers", type=int, default=2,
+                   help="--engine ray: model actors, each with --threads CPUs (default 1) and, with --device cuda, one GPU")
     m = sub.add_parser("merge", help="merge the JSONL shards of a sharded run back into input order")
     m.add_argument("--input", required=True, help="the input the shards were predicted from")
     m.add_argument("--output", required=True, help="merged output (.jsonl, .csv or .html)")

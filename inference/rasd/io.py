@@ -190,7 +190,7 @@ class JsonlWriter:
 CSV_FIELDS = ["doc_id", "document_date", "event_index", "event_types", "sentence_start", "sentence_end", "sentence",
               "actor", "target", "location", "weapon", "time", "source", "casualties", "killed", "wounded",
               "missing", "date", "date_precision", "date_end", "place", "country", "admin1", "latitude",
-              "longitude", "place_match", "origin", "actors"]
+              "longitude", "place_match", "origin", "actors", "arabic_ratio", "warning"]
 
 
 class CsvWriter(JsonlWriter):
@@ -229,7 +229,10 @@ class CsvWriter(JsonlWriter):
                 row[kind] = " | ".join(_count_text(c) for c in counts)
             row.update(_resolved_columns(ev, doc))
             rows.append(row)
-        return self._rows(rows or [{"doc_id": doc["id"], "document_date": doc.get("date") or ""}])
+        rows = rows or [{"doc_id": doc["id"], "document_date": doc.get("date") or ""}]
+        for row in rows:  # why a document has no event: it may have too little Arabic to be read
+            row.update(arabic_ratio=_blank(doc.get("arabic_ratio")), warning=doc.get("warning") or "")
+        return self._rows(rows)
 
 
 def _resolved_columns(ev: dict, doc: dict) -> dict:
@@ -259,6 +262,7 @@ article{border-bottom:1px solid #ccc;padding:1em 0} h2{font-size:1em;color:#555;
 mark{padding:0 .15em;border-radius:.2em} mark sub{font-size:.6em;direction:ltr;unicode-bidi:isolate}
 .labels{font-size:.75em;color:#fff;background:#446;border-radius:.3em;padding:0 .3em;margin:0 .2em;unicode-bidi:isolate}
 .legend span{margin:0 .4em;padding:0 .3em;border-radius:.2em}
+.warning{direction:ltr;text-align:left;color:#8a4b00;background:#fff4e0;padding:0 .5em}
 %s
 </style></head><body>
 <h1>rasd — رصد</h1>
@@ -315,7 +319,8 @@ def render_article(doc: dict) -> str:
         if span and b == span["end"]:
             parts.append(f'<sub>{span["label"]}</sub></mark>')
             open_span = None
-    return (f'<article data-id="{html.escape(doc["id"], quote=True)}"><h2>{html.escape(doc["id"])}</h2>'
+    warning = f'<p class="warning">{html.escape(doc["warning"])}</p>' if doc.get("warning") else ""
+    return (f'<article data-id="{html.escape(doc["id"], quote=True)}"><h2>{html.escape(doc["id"])}</h2>{warning}'
             f'<p>{"".join(parts)}</p>{ARTICLE_END}')
 
 
@@ -419,3 +424,7 @@ def _incident_row(inc: dict) -> dict:
             "sources": " | ".join(r["source"] for r in inc["reports"] if r["source"]),
             "denials": " | ".join(f"{d['doc_id']}#{d['sentence_index']}" for d in inc["denials"]),
             "notes": inc["notes"]}
+
+
+def _blank(value) -> str:
+    return "" if value is None else str(value)

@@ -13,6 +13,7 @@ from rasd.align import Window, encode_text
 from rasd.backends import make_backend
 from rasd.decode import decide_labels, decode_spans, viterbi_tags
 from rasd.manifest import Manifest, ModelFolderError
+from rasd.script import script_fields
 from rasd.sentences import split_sentences
 
 
@@ -144,7 +145,7 @@ class Model:
         bounds = [split_sentences(t) for t in texts]
         flat = [(d, a, b) for d, bs in enumerate(bounds) for a, b in bs]
         preds = self.predict_sentences([texts[d][a:b] for d, a, b in flat], batch_size)
-        docs = [{"text": t, "sentences": [], "spans": []} for t in texts]
+        docs = [{"text": t, **script_fields(t), "sentences": [], "spans": []} for t in texts]
         for (d, a, b), p in zip(flat, preds):
             docs[d]["sentences"].append({"start": a, "end": b, "labels": p.labels, "scores": p.scores})
             for sp in p.spans:
