@@ -54,7 +54,7 @@ test: venv
 INFER_VENV ?= .venv-infer
 INFER_TESTS = tests/test_text.py tests/test_records.py tests/test_align_decode.py tests/test_sentences.py \
 	tests/test_events.py tests/test_io.py tests/test_dates.py tests/test_places.py tests/test_actors.py \
-	tests/test_incidents.py tests/test_acled.py
+	tests/test_incidents.py tests/test_acled.py tests/test_script.py
 test-inference: venv
 	rm -rf $(INFER_VENV) runs/ci-tiny
 	$(PYTHON) -m venv $(INFER_VENV)
