@@ -9,7 +9,7 @@ from rasd.events.acled import ACLED_COLUMNS, classify, event_rows, incident_rows
 from rasd.events.incidents import merge_incidents
 from rasd.io import AcledWriter
 
-from test_incidents import DENIAL, OTHER, STRIKE_A, STRIKE_B, predicted
+from event_docs import three_reports
 
 
 @pytest.mark.parametrize("weapon, sentence, expected", [
@@ -40,11 +40,7 @@ def test_fallbacks():
 
 @pytest.fixture(scope="module")
 def docs():
-    return [
-        predicted("okaz-1", "2015-08-01", (["attack", "casualty_report"], *STRIKE_A)),
-        predicted("sabq-7", "2015-08-01", (["attack", "casualty_report"], *STRIKE_B), (["denial"], *DENIAL)),
-        predicted("alwatan-3", "2015-08-01", (["attack"], *OTHER)),
-    ]
+    return three_reports()
 
 
 def test_event_rows(docs):

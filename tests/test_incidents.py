@@ -6,44 +6,15 @@ import random
 import pytest
 
 from rasd.cli import main
-from rasd.events import add_events
 from rasd.events import incidents as inc_mod
 from rasd.events.incidents import merge_incidents
 
-
-def predicted(doc_id, date, *sentences):
-    """A ``rasd predict`` record from (labels, text, [(label, surface), ...]) sentences, events added."""
-    text, sents, spans = "", [], []
-    for labels, sentence, marks in sentences:
-        a = len(text)
-        text += sentence + "\n"
-        sents.append({"start": a, "end": a + len(sentence), "labels": labels, "scores": {x: 0.9 for x in labels}})
-        pos = 0
-        for label, surface in marks:
-            k = sentence.index(surface, pos)
-            spans.append({"start": a + k, "end": a + k + len(surface), "label": label, "text": surface, "score": 0.9})
-            pos = k + len(surface)
-    return add_events({"id": doc_id, "text": text, "sentences": sents, "spans": spans}, date)
-
-
-STRIKE_A = ("استشهد 3 رجال أمن إثر قذائف أطلقها الحوثيون من داخل الأراضي اليمنية على محافظة ظهران الجنوب أمس الجمعة.",
-            [("CASUALTIES", "3 رجال أمن"), ("WEAPON", "قذائف"), ("ACTOR", "الحوثيون"), ("LOCATION", "الأراضي اليمنية"),
-             ("LOCATION", "محافظة ظهران الجنوب"), ("TIME", "أمس الجمعة")])
-STRIKE_B = ("قالت وزارة الداخلية إن ميليشيا الحوثي قصفت مركزا حدوديا في منطقة عسير الجمعة مما أدى إلى مقتل 4 جنود وإصابة 7.",
-            [("SOURCE", "وزارة الداخلية"), ("ACTOR", "ميليشيا الحوثي"), ("WEAPON", "قصفت"), ("TARGET", "مركزا حدوديا"),
-             ("LOCATION", "منطقة عسير"), ("TIME", "الجمعة"), ("CASUALTIES", "4 جنود"), ("CASUALTIES", "7")])
-OTHER = ("شنت طائرات التحالف العربي غارات على مدينة صعدة أمس.",
-         [("ACTOR", "طائرات التحالف العربي"), ("WEAPON", "غارات"), ("LOCATION", "مدينة صعدة"), ("TIME", "أمس")])
-DENIAL = ("ونفت جماعة الحوثي مسؤوليتها عن القصف.", [("ACTOR", "جماعة الحوثي")])
+from event_docs import STRIKE_A, STRIKE_B, predicted, three_reports
 
 
 @pytest.fixture(scope="module")
 def docs():
-    return [
-        predicted("okaz-1", "2015-08-01", (["attack", "casualty_report"], *STRIKE_A)),
-        predicted("sabq-7", "2015-08-01", (["attack", "casualty_report"], *STRIKE_B), (["denial"], *DENIAL)),
-        predicted("alwatan-3", "2015-08-01", (["attack"], *OTHER)),
-    ]
+    return three_reports()
 
 
 def test_two_reports_of_one_strike_merge_and_a_third_stays_apart(docs):

@@ -9,6 +9,8 @@ from rasd.events import build_events
 from rasd.events.gazetteer import Gazetteer, default_gazetteer
 from rasd.events.places import find_matches, is_origin
 
+from event_docs import predicted_document
+
 
 @pytest.fixture(scope="module")
 def gaz():
@@ -17,17 +19,7 @@ def gaz():
 
 def doc_of(*sentences):
     """A predicted document from (labels, text, [(label, surface), ...]) sentences."""
-    text, sents, spans = "", [], []
-    for labels, sentence, marks in sentences:
-        a = len(text)
-        text += sentence + "\n"
-        sents.append({"start": a, "end": a + len(sentence), "labels": labels, "scores": {x: 1.0 for x in labels}})
-        pos = 0
-        for label, surface in marks:
-            k = sentence.index(surface, pos)
-            spans.append({"start": a + k, "end": a + k + len(surface), "label": label, "text": surface, "score": 1.0})
-            pos = k + len(surface)
-    return {"id": "d", "text": text, "sentences": sents, "spans": spans}
+    return predicted_document("d", *sentences)
 
 
 def place_of(sentence, marks, date="2015-07-25", *others):

@@ -25,8 +25,9 @@ from pathlib import Path
 from rasd.records import Record, RecordError, Span, record_problems
 from rasd.schema import LabelSchema
 from rasd.sentences import split_sentences
-from rasd_train.data.inline import iter_inline, parse_line, summary
+from rasd_train.data.inline import summary
 from rasd_train.data.realdev import REFS as REAL_DEV_REFS
+from rasd_train.data.realdev import parse_source
 from rasd_train.data.realdev import load_real_dev
 from rasd_train.data.shared import iter_fignews, iter_saudinewsnet
 
@@ -227,23 +228,11 @@ def prepare_extra(out: Path, inputs, budget: int = 660, seed: int = 2026) -> int
 
 # ---------------------------------------------------------------- references
 
-def _parse(path, schema, errors):
-    items = []
-    for lineno, key, line in iter_inline(path, lambda n, p: errors.append(RecordError(path, n, p))):
-        try:
-            labels, text, spans = parse_line(line, schema)
-        except ValueError as exc:
-            errors.append(RecordError(path, lineno, str(exc)))
-            continue
-        items.append((lineno, key, labels, text, spans))
-    return items
-
-
 def build_references(sources, split: str, schema: LabelSchema | None = None):
     """Locate every annotated sentence in its document (in order); return refs, problems, records."""
     schema = schema or LabelSchema()
     errors: list[RecordError] = []
-    items = [(Path(src), *it) for src in sources for it in _parse(src, schema, errors)]
+    items = [(Path(src), *it) for src in sources for it in parse_source(src, schema, errors)]
     docs = load_documents({key for _, _, key, *_ in items})
     refs, records, cursor, n = [], [], {}, 0
     for src, lineno, key, labels, text, spans in items:
