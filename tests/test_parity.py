@@ -54,3 +54,34 @@ def test_export_report_is_in_the_manifest(onnx_model):
     report = Manifest.load(onnx_model).onnx
     assert report["fp32_max_abs_logit_diff"] < 1e-3
     assert {"label_agreement", "span_f1_torch", "span_f1_int8", "int8_f1_drop_points"} <= set(report)
+
+
+def test_both_tasks_side_by_side_equal_each_task_alone(onnx_model, mini_records):
+    model = rasd.load(onnx_model, backend="onnx", precision="int8", threads=2)
+    assert model.side_by_side
+    windows = [w for r in mini_records for w in model.encode(r.text)[1]]
+    tagged, classified = model._both(windows, batch_size=5)
+    assert len(windows) > 10
+    for got, task in ((tagged, model.tagger), (classified, model.classifier)):
+        alone = model._run(task, windows, batch_size=5)
+        assert all(np.array_equal(x, y) for x, y in zip(got, alone))
+
+
+def test_export_writes_no_tracer_warnings_or_quantization_advice(tiny_run, tmp_path, recwarn, caplog):
+    """The log of an export says what was written and checked, nothing the user cannot act on."""
+    import logging
+    import shutil
+
+    import torch
+
+    from conftest import MINI
+    from rasd_train.export import export
+
+    out = tmp_path / "model"
+    shutil.copytree(tiny_run[0], out)
+    with caplog.at_level(logging.WARNING):
+        export(out, str(MINI), tolerance=100.0)
+    assert not [w for w in recwarn if issubclass(w.category, torch.jit.TracerWarning)]
+    assert not [w for w in recwarn if "aten::index" in str(w.message)]
+    assert not [r for r in caplog.records if "pre-processing before quantization" in r.getMessage()]
+    assert (out / "tagger" / "model.int8.onnx").is_file()

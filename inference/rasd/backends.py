@@ -75,9 +75,15 @@ class TorchBackend:
         return out.logits.float().cpu().numpy()
 
 
-def make_backend(kind: str, folder, task: str, device: str = "cpu", precision: str = "fp32", threads=None):
+def resolve_backend(kind: str, folder, precision: str = "fp32") -> str:
+    """``auto`` is ONNX where the task folder has the exported file and onnxruntime is installed."""
     if kind == "auto":
-        kind = "onnx" if (Path(folder) / ONNX_NAMES[precision]).is_file() and _has("onnxruntime") else "torch"
+        return "onnx" if (Path(folder) / ONNX_NAMES[precision]).is_file() and _has("onnxruntime") else "torch"
+    return kind
+
+
+def make_backend(kind: str, folder, task: str, device: str = "cpu", precision: str = "fp32", threads=None):
+    kind = resolve_backend(kind, folder, precision)
     if kind == "onnx":
         return OnnxBackend(folder, device=device, precision=precision, threads=threads)
     if kind == "torch":

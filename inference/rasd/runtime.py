@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -10,7 +11,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from rasd.align import Window, encode_text
-from rasd.backends import make_backend
+from rasd.backends import make_backend, resolve_backend
 from rasd.decode import decide_labels, decode_spans, viterbi_tags
 from rasd.manifest import Manifest, ModelFolderError
 from rasd.script import script_fields
@@ -62,9 +63,14 @@ class Model:
         self.tokenizer = Tokenizer.from_file(str(tok_path))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
-        threads = threads or os.cpu_count()
-        self.tagger = make_backend(backend, tagger_dir, "tagger", device, precision, threads)
-        self.classifier = make_backend(backend, cls_dir, "classifier", device, precision, threads)
+        threads = threads or os.cpu_count() or 1
+        kind = resolve_backend(backend, tagger_dir, precision)
+        # ONNX on 2+ CPU threads: the two tasks run side by side on half the threads each (_both).
+        # Not torch, whose thread count is one setting for the whole process.
+        self.side_by_side = kind == "onnx" and device == "cpu" and threads >= 2
+        split = ((threads + 1) // 2, threads // 2) if self.side_by_side else (threads, threads)
+        self.tagger = make_backend(kind, tagger_dir, "tagger", device, precision, split[0])
+        self.classifier = make_backend(kind, cls_dir, "classifier", device, precision, split[1])
         self.pad_id = self.tokenizer.token_to_id(self.manifest.special_tokens.pad) or 0
 
     # -- encoding --------------------------------------------------------------------------
@@ -72,10 +78,11 @@ class Model:
         m = self.manifest
         return encode_text(self.tokenizer, text, m.normalization, m.max_length, m.stride, m.special_tokens)
 
-    def _run(self, backend, windows: Sequence[Window], batch_size: int) -> list[np.ndarray]:
-        """Logits per window, batched by similar length so little compute goes to padding."""
+    def _batches(self, windows: Sequence[Window], batch_size: int) -> list[tuple]:
+        """(window indices, ids, mask) per batch, windows sorted by length so little compute goes to
+        padding; built once and shared by both tasks."""
         order = sorted(range(len(windows)), key=lambda k: len(windows[k].input_ids))
-        out: list[np.ndarray | None] = [None] * len(windows)
+        batches = []
         for b in range(0, len(order), batch_size):
             idx = order[b : b + batch_size]
             width = max(len(windows[k].input_ids) for k in idx)
@@ -85,10 +92,34 @@ class Model:
                 n = len(windows[k].input_ids)
                 ids[r, :n] = windows[k].input_ids
                 mask[r, :n] = 1
+            batches.append((idx, ids, mask))
+        return batches
+
+    def _logits(self, backend, windows: Sequence[Window], batches: list[tuple]) -> list[np.ndarray]:
+        """One task's logits per window (per sub-token for the tagger), in the windows' order."""
+        out: list[np.ndarray | None] = [None] * len(windows)
+        for idx, ids, mask in batches:
             logits = backend(ids, mask)
             for r, k in enumerate(idx):
                 out[k] = logits[r, : len(windows[k].input_ids)] if logits.ndim == 3 else logits[r]
         return out
+
+    def _run(self, backend, windows: Sequence[Window], batch_size: int) -> list[np.ndarray]:
+        """Logits per window for one task (export compares backends with it)."""
+        return self._logits(backend, windows, self._batches(windows, batch_size))
+
+    def _both(self, windows: Sequence[Window], batch_size: int) -> tuple[list, list]:
+        """Tagger and classifier logits. With ONNX on 2+ threads the two run side by side, each on
+        half the threads: ONNX Runtime releases the GIL while it computes, and the small model's
+        matrices keep two threads of one session less busy than one thread each of two sessions
+        (measured in ``make bench``; README, Benchmark)."""
+        batches = self._batches(windows, batch_size)
+        if not self.side_by_side:
+            return self._logits(self.tagger, windows, batches), self._logits(self.classifier, windows, batches)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            tagged = pool.submit(self._logits, self.tagger, windows, batches)
+            classified = self._logits(self.classifier, windows, batches)
+            return tagged.result(), classified
 
     # -- prediction ------------------------------------------------------------------------
     def sentence_probabilities(self, texts: Sequence[str], batch_size: int = 32) -> list[tuple]:
@@ -97,8 +128,7 @@ class Model:
         m = self.manifest
         encoded = [self.encode(t) for t in texts]
         windows = [w for _, wins in encoded for w in wins]
-        tag_logits = self._run(self.tagger, windows, batch_size)
-        cls_logits = self._run(self.classifier, windows, batch_size)
+        tag_logits, cls_logits = self._both(windows, batch_size)
         tags = m.schema.tags
         temps = np.array([m.temperatures.get(lab, 1.0) for lab in m.schema.labels])
         out, k0 = [], 0
