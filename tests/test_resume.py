@@ -54,3 +54,16 @@ def test_killed_run_resumes_and_matches_an_uninterrupted_one(tmp_path, tiny_run)
     noise = [line for line in lines if "LOAD REPORT" in line or "it/s]" in line or "TracerWarning" in line]
     assert not noise, noise[:3]
     assert len(lines) <= 40 + 2 * 40, len(lines)  # two tasks of 40 epochs: about one line each, no more
+
+
+def test_a_one_epoch_run_writes_at_most_40_lines_to_a_log(tmp_path):
+    cfg = tiny_config(tmp_path, epochs=1)
+    for task in ("tagger", "classifier"):
+        cfg[task].pop("disable_tqdm")  # the default output, as a user gets it in a log file
+    cfg_path = tmp_path / "cfg.yaml"
+    cfg_path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    run = subprocess.run(_command(cfg_path), cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    lines = (run.stdout + run.stderr).splitlines()
+    assert any("tagger epoch 1/1" in line for line in lines) and any("classifier epoch 1/1" in line for line in lines)
+    assert len(lines) <= 40, "\n".join(lines)

@@ -22,7 +22,9 @@ def _train(args, rest) -> int:
     if results:
         from pathlib import Path
 
-        sys.stdout.write(Path(cfg.output_dir, "model", "metrics.md").read_text(encoding="utf-8"))
+        from rasd_train.report import summary_text
+
+        sys.stdout.write(summary_text(results, str(Path(cfg.output_dir, "model", "metrics.md"))))
     return 0
 
 

@@ -227,9 +227,11 @@ def _time_limit_callback(max_seconds: float, tokens_per_step: int):
                 control.should_training_stop = True
 
         def on_log(self, args, state, control, logs=None, **kwargs):
-            if logs is not None:
+            if logs is not None and "loss" in logs:
                 steps = state.global_step - self.start_step
                 logs["tokens_per_s"] = round(steps * tokens_per_step / max(time.time() - self.start, 1e-9), 1)
+                log.info("pretrain step %d/%d: loss %.4f, lr %.2e, %.0f tokens/s", state.global_step,
+                         state.max_steps, logs["loss"], logs.get("learning_rate", 0.0), logs["tokens_per_s"])
 
     return Limit()
 
@@ -300,14 +302,16 @@ def pretrain(cfg: PretrainConfig) -> Path:
                 "dataloader_num_workers": 0, "dataloader_pin_memory": False, "ddp_find_unused_parameters": False,
                 "remove_unused_columns": False,
                 "per_device_train_batch_size": 32, "max_steps": 1000, "learning_rate": 5e-4, "warmup_steps": 100}
+    from rasd_train.progress import drop_dict_printer, progress_args
     from rasd_train.train import cpu_only
 
     args = TrainingArguments(output_dir=str(out / "checkpoints"), seed=cfg.seed,
-                             **{**defaults, "use_cpu": cpu_only(), **cfg.training})
+                             **{**defaults, **progress_args(), "use_cpu": cpu_only(), **cfg.training})
     tokens_per_step = args.per_device_train_batch_size * cfg.max_length * max(1, args.world_size)
     trainer = _masked_only_trainer()(model=model, args=args, train_dataset=dataset,
                       data_collator=WholeWordMasker(tokenizer, cfg.mlm_probability, cfg.seed + args.process_index),
                       callbacks=[_time_limit_callback(cfg.max_seconds, tokens_per_step)])
+    drop_dict_printer(trainer)  # on a non-terminal the step line above says what the dicts said
     ckpt = out / "checkpoints"
     last = get_last_checkpoint(str(ckpt)) if ckpt.is_dir() else None
     if last:

@@ -51,6 +51,19 @@ def plain(rows: list[list[str]], head: list[str]) -> str:
     return "\n".join([fmt(head), *(fmt(r) for r in rows)])
 
 
+def evaluation_lines(metrics: dict) -> list[str]:
+    """One line per evaluated set with its figures beside the peers': what the training log says."""
+    return [f"{r[0]} ({r[1]} sentences): labels {r[2]} (TF-IDF {r[3]}), spans strict {r[4]} (CRF {r[5]}), "
+            f"lenient {r[6]} (CRF {r[7]})" for r in peer_rows(metrics)]
+
+
+def summary_text(metrics: dict, full_report: str) -> str:
+    """What ``rasd-train train`` prints at the end: the comparison table and where the rest is."""
+    rows = peer_rows(metrics)
+    table = plain(rows, HEAD) if rows else "no set to compare"
+    return f"{table}\nper-label, per-type and calibration tables: {full_report}\n"
+
+
 def peers_text(metrics: dict) -> str:
     """The comparison as the training log and metrics.md print it."""
     rows = peer_rows(metrics)
