@@ -139,3 +139,16 @@ def test_viterbi_is_the_best_legal_sequence(n, seed):
     score = lambda seq: sum(np.log(probs[i, _TAGS.index(t)]) for i, t in enumerate(seq))  # noqa: E731
     best = max((seq for seq in itertools.product(_TAGS, repeat=n) if _legal(seq)), key=score)
     assert abs(score(out) - score(best)) < 1e-9
+
+
+def test_an_outside_penalty_turns_uncertain_words_into_spans_and_zero_changes_nothing():
+    import numpy as np
+
+    from rasd.decode import favour_spans, viterbi_tags
+
+    tags = ["O", "B-LOCATION", "I-LOCATION"]
+    probs = np.array([[0.9, 0.1, 0.0], [0.3, 0.6, 0.1], [0.55, 0.05, 0.4]])  # the third word: unsure
+    assert favour_spans(probs, tags, 0.0) is probs
+    assert viterbi_tags(probs, tags) == ["O", "B-LOCATION", "O"]
+    assert viterbi_tags(favour_spans(probs, tags, 0.5), tags) == ["O", "B-LOCATION", "I-LOCATION"]
+    assert np.array_equal(probs[:, 1:], favour_spans(probs, tags, 2.0)[:, 1:])  # only O moves

@@ -26,6 +26,22 @@ from rasd.records import Span
 from rasd.text import Token
 
 
+def favour_spans(probs: np.ndarray, tags: Sequence[str], penalty: float) -> np.ndarray:
+    """Tag scores with every word's ``O`` divided by ``e**penalty``, for decoding only.
+
+    A tagger trained on text that is mostly ``O`` is cautious: on real news it finds about half the
+    arguments, with precision well above recall. Lowering ``O`` by a constant chosen on dev trades
+    the one for the other, the way a CRF's bias would; ``penalty`` 0 leaves the scores as they are.
+    Rows are not renormalised: argmax and Viterbi only compare them, and span scores are read from
+    the unmodified probabilities.
+    """
+    if not penalty:
+        return probs
+    out = np.array(probs, dtype=float, copy=True)
+    out[:, list(tags).index("O")] *= math.exp(-penalty)
+    return out
+
+
 def transition_mask(tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Log-masks of legal IOB2 moves: ``(start[j], move[i, j])``, 0 where legal and -inf where not."""
     n = len(tags)

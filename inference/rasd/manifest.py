@@ -45,6 +45,8 @@ class Manifest:
     # log P(next tag | tag) from the training data, weighed into Viterbi (rasd.decode); empty = none
     transitions: list = field(default_factory=list)
     transition_weight: float = 0.0
+    # subtracted from every word's log P(O) before decoding (rasd.decode.favour_spans); from dev
+    outside_penalty: float = 0.0
 
     def to_dict(self) -> dict:
         return {
@@ -66,6 +68,7 @@ class Manifest:
             "spans_need_label": self.spans_need_label,
             "transitions": self.transitions,
             "transition_weight": self.transition_weight,
+            "outside_penalty": self.outside_penalty,
         }
 
     def save(self, folder) -> Path:
@@ -111,4 +114,5 @@ class Manifest:
             spans_need_label=bool(data.get("spans_need_label", False)),
             transitions=[[float(x) for x in row] for row in data.get("transitions", [])],
             transition_weight=float(data.get("transition_weight", 0.0)),
+            outside_penalty=float(data.get("outside_penalty", 0.0)),
         )

@@ -12,7 +12,7 @@ import numpy as np
 
 from rasd.align import Window, encode_text
 from rasd.backends import make_backend, resolve_backend
-from rasd.decode import decide_labels, decode_spans, viterbi_tags
+from rasd.decode import decide_labels, decode_spans, favour_spans, viterbi_tags
 from rasd.manifest import Manifest, ModelFolderError
 from rasd.script import script_fields
 from rasd.sentences import split_sentences
@@ -153,10 +153,11 @@ class Model:
         m = self.manifest
         tags = m.schema.tags
         labels = decide_labels(probs, m.schema.labels, m.thresholds)
+        scores = favour_spans(word_probs, tags, m.outside_penalty)
         if m.decoding == "viterbi":
-            word_tag = viterbi_tags(word_probs, tags, m.transitions or None, m.transition_weight)
+            word_tag = viterbi_tags(scores, tags, m.transitions or None, m.transition_weight)
         else:
-            word_tag = [tags[j] for j in word_probs.argmax(axis=1)]
+            word_tag = [tags[j] for j in scores.argmax(axis=1)]
         word_score = [float(word_probs[w, tags.index(t)]) for w, t in enumerate(word_tag)]
         spans = [] if m.spans_need_label and not labels else [
             {"start": sp.start, "end": sp.end, "label": sp.label, "text": text[sp.start : sp.end],

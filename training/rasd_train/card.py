@@ -199,7 +199,7 @@ a span's edge; clitics stay inside (`بريف حمص`).
   annotated for the project (train files: {', '.join(ds.get('train', [])) or ds.get('hub_id')}), split by article —
   {_real_news_text(metrics)}
 - Tuned on written dev + real-dev (SaudiNewsNet, 2015), never on a test set: per-label temperatures
-  and thresholds, decoding {manifest.decoding}{f' with tag-transition weight {manifest.transition_weight}' if manifest.transition_weight else ''},
+  and thresholds, decoding {manifest.decoding}{f' with tag-transition weight {manifest.transition_weight}' if manifest.transition_weight else ''}{f', O lowered by {manifest.outside_penalty} log-units' if manifest.outside_penalty else ''},
   spans kept only in sentences with a label: {manifest.spans_need_label}.
 - Normalisation (applied per word before sub-word tokenisation, offsets kept on the raw text):
   `{json.dumps(manifest.normalization.to_dict())}`.

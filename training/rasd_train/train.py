@@ -246,6 +246,8 @@ def data_sets(cfg: TrainConfig, splits: dict[str, list[Record]]) -> dict:
 
 
 TRANSITION_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 1.5)
+# log-units taken off P(O) before decoding (rasd.decode.favour_spans); 0 = the tagger's own balance
+OUTSIDE_PENALTIES = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 
 
 def tune(model, records: list[Record], cfg: TrainConfig, train_records: list[Record]) -> dict:
@@ -278,26 +280,45 @@ def tune(model, records: list[Record], cfg: TrainConfig, train_records: list[Rec
     outputs = [(tok, wp, np.array(p)) for (tok, wp, _), p in zip(outputs, calibrated)]
     variants = [("argmax", 0.0)] + [("viterbi", w) for w in TRANSITION_WEIGHTS]
     span_f1 = {}
+    m.outside_penalty = 0.0
     for decoding, weight in variants:
         m.decoding, m.transition_weight = decoding, weight
-        preds = [model.decide(r.text, *o) for r, o in zip(records, outputs)]
-        for gate in (False, True):
-            spans = [[] if gate and not p.labels else [Span(s["start"], s["end"], s["label"]) for s in p.spans]
-                     for p in preds]
-            name = decoding + (f"@{weight}" if decoding == "viterbi" else "") + ("+gate" if gate else "")
-            span_f1[name] = span_scores(records, spans, m.schema.span_types)["micro"]["f1"]
+        name = decoding + (f"@{weight}" if decoding == "viterbi" else "")
+        span_f1[name], span_f1[name + "+gate"] = _span_f1(model, records, outputs)
     out["span_f1_on_tuning_sets"] = span_f1
     allowed = [v for v in variants if cfg.decoding in ("auto", v[0])]
     best = max(allowed, key=lambda v: max(span_f1[_variant(v)], span_f1[_variant(v) + "+gate"]))
     m.decoding, m.transition_weight = best
+    # then, for the chosen decoding, how much to lower O (recall against precision)
+    by_penalty = {}
+    for penalty in OUTSIDE_PENALTIES:
+        m.outside_penalty = penalty
+        by_penalty[str(penalty)], by_penalty[f"{penalty}+gate"] = _span_f1(model, records, outputs)
+    out["span_f1_by_outside_penalty"] = by_penalty
+    m.outside_penalty = max(OUTSIDE_PENALTIES, key=lambda p: max(by_penalty[str(p)], by_penalty[f"{p}+gate"]))
     if m.decoding != "viterbi" or not m.transition_weight:
         m.transitions = []
+    chosen = str(m.outside_penalty)
     m.spans_need_label = cfg.spans_need_label == "yes" or (
-        cfg.spans_need_label == "auto" and span_f1[_variant(best) + "+gate"] > span_f1[_variant(best)])
-    out.update(decoding=m.decoding, transition_weight=m.transition_weight, spans_need_label=m.spans_need_label)
-    log.info("tuned on %d sentences: decoding %s (transition weight %s), spans need a label: %s, thresholds %s",
-             len(records), m.decoding, m.transition_weight, m.spans_need_label, m.thresholds)
+        cfg.spans_need_label == "auto" and by_penalty[chosen + "+gate"] > by_penalty[chosen])
+    out.update(decoding=m.decoding, transition_weight=m.transition_weight, outside_penalty=m.outside_penalty,
+               spans_need_label=m.spans_need_label)
+    log.info("tuned on %d sentences: decoding %s (transition weight %s, outside penalty %s), spans need a label: "
+             "%s, thresholds %s", len(records), m.decoding, m.transition_weight, m.outside_penalty,
+             m.spans_need_label, m.thresholds)
     return out
+
+
+def _span_f1(model, records: list[Record], outputs: list) -> tuple[float, float]:
+    """Strict span micro F1 of the manifest's current decoding, without and with the span gate."""
+    preds = [model.decide(r.text, *o) for r, o in zip(records, outputs)]
+    types = model.manifest.schema.span_types
+    f1 = []
+    for gate in (False, True):
+        spans = [[] if gate and not p.labels else [Span(s["start"], s["end"], s["label"]) for s in p.spans]
+                 for p in preds]
+        f1.append(span_scores(records, spans, types)["micro"]["f1"])
+    return f1[0], f1[1]
 
 
 def _variant(v) -> str:
@@ -337,6 +358,10 @@ def decisions_text(decisions: dict, counts: dict) -> str:
                      f"spans need a label: {decisions['spans_need_label']}; "
                      "span F1 on the tuning sets: " + ", ".join(f"{k} {v:.3f}" for k, v in
                                                                  decisions["span_f1_on_tuning_sets"].items()))
+        if decisions.get("span_f1_by_outside_penalty"):
+            lines.append(f"outside penalty {decisions.get('outside_penalty', 0.0)}; span F1 on the tuning sets by "
+                         "penalty: " + ", ".join(f"{k} {v:.3f}" for k, v in
+                                                 decisions["span_f1_by_outside_penalty"].items()))
         if decisions.get("temperatures"):
             lines.append("temperatures: " + ", ".join(f"{k} {v:.2f}" for k, v in decisions["temperatures"].items()))
         for lab, info in decisions.get("thresholds_at_grid_edge", {}).items():
