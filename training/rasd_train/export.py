@@ -14,6 +14,7 @@ import numpy as np
 
 from rasd.manifest import Manifest
 from rasd.records import Span, read_records
+from rasd_train.progress import dropped_message
 
 log = logging.getLogger(__name__)
 OPSET = 17
@@ -57,27 +58,12 @@ def quantize(fp32: Path) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     out = fp32.with_name("model.int8.onnx")
-    advice = _DropMessage("Please consider to run pre-processing before quantization")
-    root = logging.getLogger()
-    root.addFilter(advice)  # onnxruntime logs the advice on the root logger, once per model
-    try:
+    # ONNX Runtime advises shape pre-processing before every quantization, on the root logger,
+    # whatever the model. rasd's int8 is dynamic (weights only, no calibration), and export()
+    # checks its F1 against fp32 on dev, which is what the advice is there to protect.
+    with dropped_message("", "Please consider to run pre-processing before quantization"):
         quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
-    finally:
-        root.removeFilter(advice)
     return out
-
-
-class _DropMessage(logging.Filter):
-    """Drops one known log message: ONNX Runtime advises shape pre-processing before every
-    quantization, whatever the model. rasd's int8 is dynamic (weights only, no calibration), and
-    export() checks its F1 against fp32 on dev, which is what the advice is there to protect."""
-
-    def __init__(self, prefix: str):
-        super().__init__()
-        self.prefix = prefix
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith(self.prefix)
 
 
 def _scores(model, records):

@@ -54,22 +54,32 @@ def drop_dict_printer(trainer) -> None:
         trainer.remove_callback(PrinterCallback)
 
 
-class _HeadReport(logging.Filter):
+class _DropMessage(logging.Filter):
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
     def filter(self, record: logging.LogRecord) -> bool:
-        return "LOAD REPORT" not in record.getMessage()
+        return self.text not in record.getMessage()
 
 
 @contextlib.contextmanager
+def dropped_message(logger_name: str, text: str):
+    """Drop the records of one logger that contain ``text``, only while the block runs: one known
+    message filtered where it arises, never a logger or a level silenced."""
+    target = logging.getLogger(logger_name)
+    filt = _DropMessage(text)
+    target.addFilter(filt)
+    try:
+        yield
+    finally:
+        target.removeFilter(filt)
+
+
 def quiet_head_report():
     """Hide transformers' LOAD REPORT table while a base is loaded under a new task head.
 
     The table lists the new head as MISSING and the pooler as UNEXPECTED on every fine-tuning run:
     expected, and a dozen lines of noise in each log. Only that message, only during that load.
     """
-    target = logging.getLogger("transformers.modeling_utils")
-    filt = _HeadReport()
-    target.addFilter(filt)
-    try:
-        yield
-    finally:
-        target.removeFilter(filt)
+    return dropped_message("transformers.modeling_utils", "LOAD REPORT")
