@@ -30,8 +30,9 @@ def test_overrides_reach_nested_keys(monkeypatch):
     (["--model.max_lenght", "64"], "unknown key model.'max_lenght'"),
     (["--model.max_length", "long"], "model.max_length: expected int, got 'long'"),
     (["--dataset.train", "[missing.jsonl]"], "dataset.train: file not found: missing.jsonl"),
-    (["--model.bert_config", "nope.json"], "model.bert_config: file not found: nope.json"),
+    (["--model.base_model", "offline", "--model.bert_config", "nope.json"], "model.bert_config: file not found: nope.json"),
     (["--colour", "red"], "unknown key 'colour'"),
+    (["--tagger_loss", "hinge"], "tagger_loss: 'hinge' is not one of softmax, crf"),
 ])
 def test_config_errors(monkeypatch, override, message):
     monkeypatch.chdir(ROOT)
@@ -48,3 +49,14 @@ def test_unknown_training_argument_is_an_error():
 def test_missing_config_file():
     with pytest.raises(ConfigError, match="config file not found: nowhere.yaml"):
         load_config("nowhere.yaml")
+
+
+def test_bf16_auto_follows_the_hardware_and_other_values_pass_through(monkeypatch):
+    pytest.importorskip("torch")
+    from rasd_train import train
+
+    for native in (True, False):
+        monkeypatch.setattr(train, "native_bf16", lambda native=native: native)
+        assert train.resolve_auto({"bf16": "auto", "learning_rate": 1e-3}) == {"bf16": native, "learning_rate": 1e-3}
+    assert train.resolve_auto({"bf16": False}) == {"bf16": False}
+    assert train.resolve_auto({}) == {}

@@ -31,7 +31,8 @@ def favour_spans(probs: np.ndarray, tags: Sequence[str], penalty: float) -> np.n
 
     A tagger trained on text that is mostly ``O`` is cautious: on real news it finds about half the
     arguments, with precision well above recall. Lowering ``O`` by a constant chosen on dev trades
-    the one for the other, the way a CRF's bias would; ``penalty`` 0 leaves the scores as they are.
+    the one for the other, the way a CRF's bias would; ``penalty`` 0 leaves the scores as they are,
+    and a negative one raises ``O`` (a tagger that finds more than it should).
     Rows are not renormalised: argmax and Viterbi only compare them, and span scores are read from
     the unmodified probabilities.
     """

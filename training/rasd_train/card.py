@@ -199,13 +199,14 @@ a span's edge; clitics stay inside (`بريف حمص`).
   annotated for the project (train files: {', '.join(ds.get('train', [])) or ds.get('hub_id')}), split by article —
   {_real_news_text(metrics)}
 - Tuned on written dev + real-dev (SaudiNewsNet, 2015), never on a test set: per-label temperatures
-  and thresholds, decoding {manifest.decoding}{f' with tag-transition weight {manifest.transition_weight}' if manifest.transition_weight else ''}{f', O lowered by {manifest.outside_penalty} log-units' if manifest.outside_penalty else ''},
+  and thresholds, decoding {manifest.decoding}{f' with tag-transition weight {manifest.transition_weight}' if manifest.transition_weight else ''}{_outside(manifest.outside_penalty)},
   spans kept only in sentences with a label: {manifest.spans_need_label}.
 - Normalisation (applied per word before sub-word tokenisation, offsets kept on the raw text):
   `{json.dumps(manifest.normalization.to_dict())}`.
 - Config: seed {cfg.get('seed')}; tagger arguments `{json.dumps(cfg.get('tagger', {}))}`; classifier
   arguments `{json.dumps(cfg.get('classifier', {}))}`; classifier started from the tagger:
-  {cfg.get('classifier_from_tagger', False)}. Training took {metrics.get('train_seconds', '?')} s.
+  {cfg.get('classifier_from_tagger', False)}; tagger loss: {cfg.get('tagger_loss', 'softmax')}{_crf_note(cfg)};
+  base `{cfg.get('model', {}).get('base_model')}`. Training took {metrics.get('train_seconds', '?')} s.
 
 ## Evaluation
 Spans: strict entity-level scores (seqeval, IOB2, strict mode): a span counts only with exact
@@ -290,3 +291,15 @@ def card_problems(text: str, metrics: dict, manifest: Manifest) -> list[str]:
     if "labels" in dev and ("label micro F1", dev["labels"]["micro"]["f1"]) not in values:
         problems.append("model-index does not carry the saved dev label F1")
     return problems
+
+
+def _outside(penalty: float) -> str:
+    if not penalty:
+        return ""
+    return f", O {'lowered' if penalty > 0 else 'raised'} by {abs(penalty)} log-units"
+
+
+def _crf_note(cfg: dict) -> str:
+    if cfg.get("tagger_loss") != "crf":
+        return ""
+    return " (a linear-chain CRF on the logits; the manifest's transitions are the ones it learnt)"

@@ -69,6 +69,10 @@ class ModelConfig:
     tokenizer_extra_max_chars: int = 5_000_000
     max_length: int = 128
     stride: int = 32
+    # Keep the base's word-piece embeddings as they are through transfer and fine-tuning: with a base
+    # whose embeddings were learnt from unlabeled news, a piece never met in the labelled data then
+    # stays in the same space as the pieces that were.
+    freeze_embeddings: bool = False
 
 
 @dataclass
@@ -88,6 +92,9 @@ class TrainConfig:
     # Decided on the tuning sets (written dev + real-dev) unless set: "auto" measures both ways.
     decoding: str = "auto"  # "viterbi" | "argmax" | "auto"
     spans_need_label: str = "auto"  # "yes" | "no" | "auto": drop spans of sentences with no label
+    # "crf": the tagger is trained through a linear-chain CRF on its logits and decoded with the
+    # transitions it learnt (rasd_train.crf); "softmax": per-word cross-entropy, transitions counted.
+    tagger_loss: str = "softmax"
     calibrate: bool = True  # per-label temperature scaling on the tuning sets
     # Intermediate training on real NER corpora of ../shared before the tasks (rasd_train.transfer):
     # any of "anercorp", "fane", "wojood", "idrisi", in order; skipped with the reason without ../shared.
@@ -200,7 +207,8 @@ def _check_files(cfg: TrainConfig) -> None:
             for f in getattr(ds, split):
                 if not Path(f).is_file():
                     raise ConfigError(f"dataset.{split}: file not found: {f}")
-    choices = {"decoding": ("viterbi", "argmax", "auto"), "spans_need_label": ("yes", "no", "auto")}
+    choices = {"decoding": ("viterbi", "argmax", "auto"), "spans_need_label": ("yes", "no", "auto"),
+               "tagger_loss": ("softmax", "crf")}
     for key, allowed in choices.items():
         if getattr(cfg, key) not in allowed:
             raise ConfigError(f"{key}: {getattr(cfg, key)!r} is not one of {', '.join(allowed)}")

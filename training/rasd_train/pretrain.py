@@ -40,6 +40,12 @@ class PretrainConfig:
     max_length: int = 128
     mlm_probability: float = 0.15
     max_seconds: float = 0  # 0: no time limit
+    # "ppmi": a scratch base's input embeddings start from co-occurrence vectors over the same text
+    # (rasd_train.embeddings); the starting point is saved as OUTPUT_DIR/init, itself a usable base.
+    embedding_init: str = "random"
+    embedding_window: int = 5
+    embedding_max_chars: int = 60_000_000
+    embedding_std: float = 0.05
     seed: int = 42
     output_dir: str = "runs/pretrain"
     training: dict[str, Any] = field(default_factory=dict)  # transformers.TrainingArguments
@@ -57,6 +63,10 @@ def load_pretrain_config(path, overrides=()) -> PretrainConfig:
     cfg = from_dict(PretrainConfig, data)
     if cfg.base_model == "scratch" and cfg.bert_config and not Path(cfg.bert_config).is_file():
         raise ConfigError(f"bert_config: file not found: {cfg.bert_config}")
+    if cfg.embedding_init not in ("random", "ppmi"):
+        raise ConfigError(f"embedding_init: expected random or ppmi, got {cfg.embedding_init!r}")
+    if cfg.embedding_init == "ppmi" and cfg.base_model != "scratch":
+        raise ConfigError("embedding_init: ppmi starts a base from scratch; base_model must be scratch")
     return cfg
 
 
@@ -261,6 +271,38 @@ def _masked_only_trainer():
     return MaskedOnlyTrainer
 
 
+def start_from_vectors(model, tokenizer, cfg: PretrainConfig, norm: Normalization, folder: Path) -> None:
+    """Set the input (and tied output) embeddings from PPMI vectors; saved once to ``folder``, read back after."""
+    import torch
+    from transformers import BertForMaskedLM
+
+    if not (folder / "pretrain.json").is_file():  # written last: a start cut short is made again
+        from rasd_train.embeddings import piece_vectors
+
+        started = time.time()
+        matrix, info = piece_vectors(iter_texts(cfg.text), tokenizer, norm, model.config.hidden_size,
+                                     cfg.embedding_window, cfg.embedding_max_chars, cfg.embedding_std, cfg.seed,
+                                     special_ids=tokenizer.all_special_ids)
+        with torch.no_grad():
+            model.get_input_embeddings().weight.copy_(torch.from_numpy(matrix))
+        model.save_pretrained(str(folder), safe_serialization=True)
+        tokenizer.save_pretrained(str(folder))
+        info["seconds"] = round(time.time() - started, 1)
+        (folder / "pretrain.json").write_text(json.dumps({
+            "steps": 0, "tokens_seen": 0, "sources": cfg.text, "normalization": norm.to_dict(),
+            "max_length": cfg.max_length, "loss_curve": [], "embeddings": info}, indent=2) + "\n", encoding="utf-8")
+        log.info("embeddings: PPMI vectors for %d of %d pieces in %.0f s, saved to %s",
+                 info["pieces_with_vectors"], info["vocab_size"], info["seconds"], folder)
+    start = BertForMaskedLM.from_pretrained(str(folder))
+    model.load_state_dict(start.state_dict())
+
+
+def _embeddings_info(init: Path) -> dict:
+    """How the embeddings were started, when a PPMI start was made (it goes on every model's record)."""
+    path = init / "pretrain.json"
+    return {"embeddings": json.loads(path.read_text(encoding="utf-8"))["embeddings"]} if path.is_file() else {}
+
+
 def pretrain(cfg: PretrainConfig) -> Path:
     from datasets import IterableDataset
     from transformers import AutoTokenizer, BertConfig, BertForMaskedLM, AutoModelForMaskedLM, \
@@ -290,6 +332,11 @@ def pretrain(cfg: PretrainConfig) -> Path:
         params = json.loads(Path(cfg.bert_config).read_text(encoding="utf-8"))
         params.update(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id)
         model = BertForMaskedLM(BertConfig(**params))
+        if cfg.embedding_init == "ppmi":
+            start_from_vectors(model, tokenizer, cfg, norm, out / "init")
+            if cfg.training.get("max_steps") == 0:  # the vectors alone: the start is the base
+                log.info("max_steps 0: the base is %s (PPMI embeddings, layers at their initialisation)", out / "init")
+                return out / "init"
     else:
         from rasd_train.base import load_tokenizer
 
@@ -303,10 +350,10 @@ def pretrain(cfg: PretrainConfig) -> Path:
                 "remove_unused_columns": False,
                 "per_device_train_batch_size": 32, "max_steps": 1000, "learning_rate": 5e-4, "warmup_steps": 100}
     from rasd_train.progress import drop_dict_printer, progress_args
-    from rasd_train.train import cpu_only
+    from rasd_train.train import cpu_only, resolve_auto
 
     args = TrainingArguments(output_dir=str(out / "checkpoints"), seed=cfg.seed,
-                             **{**defaults, **progress_args(), "use_cpu": cpu_only(), **cfg.training})
+                             **{**defaults, **progress_args(), "use_cpu": cpu_only(), **resolve_auto(cfg.training)})
     tokens_per_step = args.per_device_train_batch_size * cfg.max_length * max(1, args.world_size)
     trainer = _masked_only_trainer()(model=model, args=args, train_dataset=dataset,
                       data_collator=WholeWordMasker(tokenizer, cfg.mlm_probability, cfg.seed + args.process_index),
@@ -324,7 +371,7 @@ def pretrain(cfg: PretrainConfig) -> Path:
         (final / "pretrain.json").write_text(json.dumps({
             "steps": trainer.state.global_step, "train_loss": result.training_loss,
             "tokens_seen": trainer.state.global_step * tokens_per_step, "sources": cfg.text,
-            "normalization": norm.to_dict(), "max_length": cfg.max_length,
+            "normalization": norm.to_dict(), "max_length": cfg.max_length, **_embeddings_info(out / "init"),
             "loss_curve": [{"step": h["step"], "loss": h["loss"]} for h in trainer.state.log_history if "loss" in h]},
             indent=2) + "\n", encoding="utf-8")
         log.info("pretrained base written to %s (%d steps)", final, trainer.state.global_step)

@@ -73,7 +73,7 @@ def _plot(curve: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def ship(model_dir, out_dir, name: str, comparison: str = "") -> Path:
+def ship(model_dir, out_dir, name: str, comparison: str = "", rebuild: str = "") -> Path:
     """Write ``out_dir`` from a ``make pretrain`` model folder (the MLM head is dropped: fine-tuning
     never uses it, and it would double the embedding matrix on disk)."""
     import torch
@@ -89,6 +89,8 @@ def ship(model_dir, out_dir, name: str, comparison: str = "") -> Path:
     info = json.loads((model_dir / "pretrain.json").read_text(encoding="utf-8"))
     curve = _loss_curve(model_dir)
     info["loss_curve"] = curve
+    if rebuild:
+        info["rebuild"] = rebuild
     (out / "pretrain.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     if curve:
         _plot(curve, out / "loss.png")
@@ -101,6 +103,21 @@ def ship(model_dir, out_dir, name: str, comparison: str = "") -> Path:
     return out
 
 
+def _how_made(info: dict, config) -> str:
+    """What the card says the weights are: PPMI embeddings, masked-LM steps, or both."""
+    emb = info.get("embeddings")
+    start = (f"Its input embeddings start from word-piece vectors of the same text (PPMI over a ±{emb['window']}-piece "
+             f"window, truncated SVD to {emb['dim']} dimensions; {emb['tokens']:,} tokens counted, "
+             f"{emb['pieces_with_vectors']:,} of {emb['vocab_size']:,} pieces with a vector; "
+             "`rasd_train.embeddings`). " if emb else "")
+    if not info.get("steps"):
+        return start + ("Its layers are at their random initialisation: no masked-LM step has been taken, so "
+                        "fine-tuning learns the layers and starts from embeddings that already place each "
+                        "piece near the pieces used like it.")
+    return start + (f"Then masked-language modelling (whole-word masking, 15% of the words) at length "
+                    f"{info.get('max_length')}.")
+
+
 def card(name: str, info: dict, config, comparison: str) -> str:
     curve = info.get("loss_curve", [])
     first, last = (curve[0]["loss"], curve[-1]["loss"]) if curve else (None, None)
@@ -108,9 +125,9 @@ def card(name: str, info: dict, config, comparison: str) -> str:
     return f"""# {name}: a small Arabic-news BERT for rasd
 
 A {config.num_hidden_layers}-layer, {config.hidden_size}-wide BERT with a {config.vocab_size}-piece WordPiece
-vocabulary, pretrained from scratch by masked-language modelling (whole-word masking, 15% of the words)
-at length {info.get('max_length')} on the Arabic text rasd may use. Stored in fp16 (fine-tuning loads it
-in fp32); the masked-LM head is not shipped. `SHA256SUMS` is checked before every fine-tuning run.
+vocabulary trained on the Arabic text rasd may use. {_how_made(info, config)} Stored in fp16
+(fine-tuning loads it in fp32); no masked-LM head is shipped. `SHA256SUMS` is checked before every
+fine-tuning run.
 
 - **Text** (interleaved, one document of each source in turn): {', '.join(info.get('sources', []))} —
   SaudiNewsNet without its last three days and FIGNEWS without batches B14–B15 (the real-news test
@@ -118,16 +135,20 @@ in fp32); the masked-LM head is not shipped. `SHA256SUMS` is checked before ever
   training split. Terms: SaudiNewsNet CC BY-NC-SA 4.0 (research only), FIGNEWS MIT; the others as
   stated in `../shared/data`. This base is derived from them: research use.
 - **Tokens seen**: {info.get('tokens_seen', 0):,} in {info.get('steps')} steps.
-- **Loss**: {first if first is None else f'{first:.2f}'} at the first log, {last if last is None else f'{last:.2f}'}
-  at the last (mean of the last ten logs {sum(tail) / len(tail) if tail else float('nan'):.2f}); `loss.png`, and
-  `pretrain.json` has every logged value. Not converged: a CPU run of about an hour.
-- **Rebuild**: `make pretrain CONFIG=configs/pretrain-small.yaml`, then
-  `.venv/bin/python -m rasd_train.ship_base runs/pretrain-small/model bases/{name}`.
+- **Loss**: {_loss_line(first, last, tail)}
+- **Rebuild**: {info.get('rebuild') or f'`make pretrain CONFIG=configs/pretrain-small.yaml`, then `.venv/bin/python -m rasd_train.ship_base runs/pretrain-small/model bases/{name}`'}.
 
 ## Measured
 
 {comparison or 'Not yet compared with the random-weight base.'}
 """
+
+
+def _loss_line(first, last, tail) -> str:
+    if first is None:
+        return "none: no masked-LM step was taken (`pretrain.json`)."
+    return (f"{first:.2f} at the first log, {last:.2f} at the last (mean of the last ten logs "
+            f"{sum(tail) / len(tail):.2f}); `loss.png`, and `pretrain.json` has every logged value.")
 
 
 def main(argv=None) -> int:
@@ -138,9 +159,10 @@ def main(argv=None) -> int:
     p.add_argument("model_dir")
     p.add_argument("out_dir")
     p.add_argument("--comparison", default="", help="a markdown file with the measured comparison, for the card")
+    p.add_argument("--rebuild", default="", help="the commands that rebuild this base, for the card")
     args = p.parse_args(argv)
     comparison = Path(args.comparison).read_text(encoding="utf-8") if args.comparison else ""
-    out = ship(args.model_dir, args.out_dir, Path(args.out_dir).name, comparison)
+    out = ship(args.model_dir, args.out_dir, Path(args.out_dir).name, comparison, args.rebuild)
     sys.stdout.write(f"{out}: {sum(f.stat().st_size for f in out.iterdir()) / 2**20:.1f} MB, sums checked: {verify(out)}\n")
     return 0
 

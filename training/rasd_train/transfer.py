@@ -48,7 +48,9 @@ def intermediate(base: str, corpus: str, cfg, normalization, out: Path) -> str:
     examples = tagger_examples(records, encoder, schema)
     log.info("transfer through %s: %d sentences, %d types, %d windows", corpus, len(records),
              len(schema.span_types), len(examples))
-    step_cfg = dataclasses.replace(cfg, output_dir=str(out), tagger={**cfg.tagger, **cfg.transfer_args})
+    # the corpus's head is dropped after this step, so it keeps the plain softmax loss
+    step_cfg = dataclasses.replace(cfg, output_dir=str(out), tagger={**cfg.tagger, **cfg.transfer_args},
+                                   tagger_loss="softmax")
     trainer = _train_task("tagger", base, examples, tokenizer, schema, step_cfg)
     body = trainer.model.base_model  # the encoder without the corpus's head
     body.save_pretrained(str(encoder_dir), safe_serialization=True)
