@@ -12,7 +12,8 @@ def test_shipped_configs_load():
 
     os.chdir(ROOT)
     q = load_config("configs/quickstart.yaml")
-    assert q.model.base_model == "offline" and q.dataset.train == ["data/events/train.jsonl"]
+    assert q.model.base_model == "bases/rasd-news-ppmi" and q.dataset.train == ["data/events/train.jsonl"]
+    assert q.tagger_loss == "crf" and q.model.freeze_embeddings
     a = load_config("configs/arabert.yaml")
     assert a.model.base_model == "aubmindlab/bert-base-arabertv02"
     check_training_args("tagger", q.tagger)
