@@ -85,3 +85,15 @@ def test_no_token_is_one_clear_sentence(onnx_model, monkeypatch):
     monkeypatch.delenv("HF_TOKEN", raising=False)
     with pytest.raises(PublishError, match="HF_TOKEN is not set"):
         publish(onnx_model, "rasd-test/tiny", check_data=str(MINI))
+
+
+def test_the_card_names_a_local_base_for_what_it_is(tmp_path):
+    from rasd_train.card import _base_text
+
+    (tmp_path / "pretrain.json").write_text(json.dumps({"steps": 0, "embeddings": {"method": "ppmi-svd"}}))
+    text = _base_text(str(tmp_path), {})
+    assert "PPMI vectors" in text and "untrained before fine-tuning" in text and "huggingface.co" not in text
+    (tmp_path / "pretrain.json").write_text(json.dumps({"steps": 1200}))
+    assert "masked-LM pretrained for 1200 steps" in _base_text(str(tmp_path), {})
+    assert "trained from scratch offline" in _base_text("offline", {"model": {"bert_config": "b.json"}})
+    assert "huggingface.co/org/model" in _base_text("org/model", {})

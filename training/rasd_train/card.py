@@ -30,6 +30,22 @@ REQUIRED_SECTIONS = ("## What it does", "## Labels and span types", "## Training
                      "## How to use", "## Limitations and risks")
 
 
+def _base_text(base: str, cfg: dict) -> str:
+    """What the card says the model was fine-tuned from: a Hub model, a local base folder, or nothing."""
+    if _is_hub_id(base):
+        return f"fine-tuned from [`{base}`](https://huggingface.co/{base})"
+    info = Path(base) / "pretrain.json"
+    if base != "offline" and info.is_file():
+        record = json.loads(info.read_text(encoding="utf-8"))
+        how = ("its input embeddings PPMI vectors of unlabeled Arabic news, posts and NER-corpus text, its layers "
+               "untrained before fine-tuning" if record.get("embeddings") and not record.get("steps") else
+               f"masked-LM pretrained for {record.get('steps')} steps on unlabeled Arabic text")
+        return f"fine-tuned from the rasd base `{base}` ({how}; its own card is `{base}/README.md`)"
+    return ("trained from scratch offline (a WordPiece tokenizer trained on the corpus and a small BERT, "
+            f"`{cfg.get('model', {}).get('bert_config')}`; the rasd quickstart base — it has never seen Arabic "
+            "beyond the training corpus)")
+
+
 def _is_hub_id(name: str) -> bool:
     return bool(name) and name.count("/") == 1 and not name.startswith((".", "/")) and not Path(name).exists()
 
@@ -160,10 +176,7 @@ def build_card(model_dir, repo_id: str, license_id: str = "apache-2.0") -> str:
     cfg = metrics.get("config", {})
     fm = front_matter(repo_id, manifest, metrics, license_id)
     base = manifest.base_model
-    base_text = (f"fine-tuned from [`{base}`](https://huggingface.co/{base})" if _is_hub_id(base) else
-                 "trained from scratch offline (a WordPiece tokenizer trained on the corpus and a small BERT, "
-                 f"`{cfg.get('model', {}).get('bert_config')}`; the rasd quickstart base — it has never seen Arabic "
-                 "beyond the training corpus)")
+    base_text = _base_text(base, cfg)
     thresholds = ", ".join(f"{k} {v:.2f}" for k, v in manifest.thresholds.items())
     ds = cfg.get("dataset", {})
     body = f"""
