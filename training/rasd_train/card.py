@@ -219,7 +219,7 @@ a span's edge; clitics stay inside (`بريف حمص`).
 - Config: seed {cfg.get('seed')}; tagger arguments `{json.dumps(cfg.get('tagger', {}))}`; classifier
   arguments `{json.dumps(cfg.get('classifier', {}))}`; classifier started from the tagger:
   {cfg.get('classifier_from_tagger', False)}; tagger loss: {cfg.get('tagger_loss', 'softmax')}{_crf_note(cfg)};
-  base `{cfg.get('model', {}).get('base_model')}`. Training took {metrics.get('train_seconds', '?')} s.
+  base `{cfg.get('model', {}).get('base_model')}`{_transfer_note(cfg)}. Training took {metrics.get('train_seconds', '?')} s.
 
 ## Evaluation
 Spans: strict entity-level scores (seqeval, IOB2, strict mode): a span counts only with exact
@@ -316,3 +316,14 @@ def _crf_note(cfg: dict) -> str:
     if cfg.get("tagger_loss") != "crf":
         return ""
     return " (a linear-chain CRF on the logits; the manifest's transitions are the ones it learnt)"
+
+
+def _transfer_note(cfg: dict) -> str:
+    """What the encoder was trained through before the tasks: NER corpora, peer-tagged silver news."""
+    steps = cfg.get("transfer") or []
+    if not steps:
+        return ""
+    named = [f"silver data ({cfg.get('silver_sentences')} unannotated SaudiNewsNet / FIGNEWS sentences, none "
+             "from the test period or an annotated document, tagged by the TF-IDF and CRF peers fitted on the "
+             "same training data)" if c == "silver" else c for c in steps]
+    return "; encoder first trained through " + ", then ".join(named)

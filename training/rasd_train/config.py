@@ -98,7 +98,11 @@ class TrainConfig:
     calibrate: bool = True  # per-label temperature scaling on the tuning sets
     # Intermediate training on real NER corpora of ../shared before the tasks (rasd_train.transfer):
     # any of "anercorp", "fane", "wojood", "idrisi", in order; skipped with the reason without ../shared.
+    # "silver": unannotated real news tagged by the two peers (rasd_train.data.silver).
     transfer: list[str] = field(default_factory=list)
+    silver_sentences: int = 20000
+    # Epochs of the classifier on the silver labels (the TF-IDF peer's) before the gold ones; 0: none.
+    silver_classifier_epochs: int = 0
     transfer_args: dict[str, Any] = field(default_factory=lambda: {"num_train_epochs": 3})
 
 
@@ -214,9 +218,13 @@ def _check_files(cfg: TrainConfig) -> None:
             raise ConfigError(f"{key}: {getattr(cfg, key)!r} is not one of {', '.join(allowed)}")
     from rasd_train.data.ner import CORPORA
 
-    unknown = [c for c in cfg.transfer if c not in CORPORA]
+    unknown = [c for c in cfg.transfer if c not in CORPORA + ("silver",)]
     if unknown:
-        raise ConfigError(f"transfer: unknown corpus {unknown[0]!r}; one of {', '.join(CORPORA)}")
+        raise ConfigError(f"transfer: unknown corpus {unknown[0]!r}; one of {', '.join(CORPORA)}, silver")
+    if cfg.silver_sentences < 1:
+        raise ConfigError("silver_sentences: must be 1 or more")
+    if cfg.silver_classifier_epochs < 0:
+        raise ConfigError("silver_classifier_epochs: must be 0 or more")
     if ds.real_news_repeat < 0:
         raise ConfigError("dataset.real_news_repeat: must be 0 or more")
     if cfg.model.base_model == "offline" and cfg.model.bert_config and not Path(cfg.model.bert_config).is_file():

@@ -11,6 +11,7 @@ decoded by the same ``rasd.decode`` code, so only the learner differs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 from rasd.align import word_tags
@@ -100,18 +101,45 @@ class CrfSpans:
         return out
 
 
-def train_and_score(train: Sequence[Record], dev: Sequence[Record], evals: dict[str, Sequence[Record]],
-                    labels: Sequence[str], span_types: Sequence[str], normalization: Normalization,
-                    grid: Sequence[float], seed: int) -> dict:
-    """Fit both peers on train, tune label thresholds on dev (as the transformer does), score each set."""
+@dataclass
+class Peers:
+    """Both peers fitted on a run's training data, label thresholds tuned on its tuning data."""
+
+    tfidf: TfidfLabels
+    crf: CrfSpans
+    thresholds: dict
+
+    def labels(self, recs: Sequence[Record]) -> list[list[str]]:
+        labels = self.tfidf.labels
+        p = self.tfidf.probs(recs) if recs else []
+        return [[lab for j, lab in enumerate(labels) if row[j] >= self.thresholds[lab]] for row in p]
+
+    def spans(self, texts: Sequence[str]) -> list[list]:
+        return self.crf.predict(texts)
+
+
+def fit_peers(train: Sequence[Record], dev: Sequence[Record], labels: Sequence[str], normalization: Normalization,
+              grid: Sequence[float], seed: int) -> Peers:
+    """Fit both peers on train and tune label thresholds on dev, as the transformer's are."""
     tfidf = TfidfLabels(labels, normalization, seed).fit(train)
     crf = CrfSpans(normalization).fit(train)
     thresholds = tune_thresholds([r.labels for r in dev], tfidf.probs(dev).tolist(), labels, grid) if dev else {
         lab: 0.5 for lab in labels}
-    out = {"thresholds": thresholds}
+    return Peers(tfidf, crf, thresholds)
+
+
+def score_peers(peers: Peers, evals: dict[str, Sequence[Record]], labels: Sequence[str],
+                span_types: Sequence[str]) -> dict:
+    """Label and span scores of fitted peers on each evaluated set."""
+    out = {"thresholds": peers.thresholds}
     for name, recs in evals.items():
-        p = tfidf.probs(recs)
-        pred = [[lab for j, lab in enumerate(labels) if row[j] >= thresholds[lab]] for row in p]
-        out[name] = {"n": len(recs), "labels": label_scores([r.labels for r in recs], pred, labels),
-                     "spans": span_scores(recs, crf.predict([r.text for r in recs]), span_types)}
+        out[name] = {"n": len(recs), "labels": label_scores([r.labels for r in recs], peers.labels(recs), labels),
+                     "spans": span_scores(recs, peers.spans([r.text for r in recs]), span_types)}
     return out
+
+
+def train_and_score(train: Sequence[Record], dev: Sequence[Record], evals: dict[str, Sequence[Record]],
+                    labels: Sequence[str], span_types: Sequence[str], normalization: Normalization,
+                    grid: Sequence[float], seed: int) -> dict:
+    """Fit both peers on train, tune label thresholds on dev (as the transformer does), score each set."""
+    return score_peers(fit_peers(train, dev, labels, normalization, grid, seed), evals, labels, span_types)

@@ -205,10 +205,11 @@ def train(cfg: TrainConfig) -> dict:
             if not (base_dir / "tokenizer.json").is_file():
                 build_offline_base(cfg.model, [r.text for r in sets["train"]], norm, base_dir, cfg.seed)
         base = str(base_dir)
+    peers = _peer_fitter(cfg, sets, schema, norm)  # fitted once, when silver data or the report needs them
     if cfg.transfer:
         from rasd_train.transfer import through_corpora
 
-        base = through_corpora(base, cfg, norm, out / "transfer")
+        base = through_corpora(base, cfg, norm, out / "transfer", sets, peers)
     tokenizer = load_tokenizer(base)
     encoder = Encoder(tokenizer, norm, cfg.model.max_length, cfg.model.stride)
 
@@ -218,6 +219,11 @@ def train(cfg: TrainConfig) -> dict:
         examples = make(sets["train"], encoder, schema)
         log.info("%s: %d training windows from %d sentences", task, len(examples), len(sets["train"]))
         start = str(model_dir / "tagger") if task == "classifier" and cfg.classifier_from_tagger else base
+        if task == "classifier" and cfg.silver_classifier_epochs:
+            from rasd_train.transfer import classifier_through_silver
+
+            start = classifier_through_silver(start, cfg, norm, out / "transfer" / "silver", sets, peers, tokenizer,
+                                              schema)
         trainer = _train_task(task, start, examples, tokenizer, schema, cfg)
         if trainer.is_world_process_zero():  # under accelerate/torchrun every rank trains, one saves
             _save_task(trainer, tokenizer, model_dir / task)
@@ -236,7 +242,7 @@ def train(cfg: TrainConfig) -> dict:
     model.manifest.save(model_dir)
     evals = sets["eval"]
     results = evaluate_sets(model, evals)
-    results["peers"] = _peers(cfg, sets, schema, norm)
+    results["peers"] = _peers(sets, schema, peers())
     for line in evaluation_lines(results):
         log.info("evaluated %s", line)
     results["thresholds"] = model.manifest.thresholds
@@ -413,12 +419,21 @@ def decisions_text(decisions: dict, counts: dict) -> str:
     return "\n".join(lines)
 
 
-def _peers(cfg, sets, schema, norm) -> dict:
-    from rasd_train.peers import train_and_score
+def _peer_fitter(cfg, sets, schema, norm):
+    """A callable returning the peers fitted on the run's training data, fitting them on first call."""
+    import functools
+
+    from rasd_train.peers import fit_peers
+
+    return functools.cache(lambda: fit_peers(sets["train"], sets["tune"], schema.labels, norm,
+                                             cfg.threshold_grid, cfg.seed))
+
+
+def _peers(sets, schema, peers) -> dict:
+    from rasd_train.peers import score_peers
 
     evals = {k: v for k, v in sets["eval"].items() if not isinstance(v, str)}
-    return train_and_score(sets["train"], sets["tune"], evals, schema.labels, schema.span_types, norm,
-                           cfg.threshold_grid, cfg.seed)
+    return score_peers(peers, evals, schema.labels, schema.span_types)
 
 
 __all__ = ["train", "BaseModelUnavailable"]

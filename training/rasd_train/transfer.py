@@ -18,22 +18,41 @@ from rasd.schema import LabelSchema
 log = logging.getLogger(__name__)
 
 
-def through_corpora(base: str, cfg, normalization, out_dir: Path) -> str:
-    """``base`` after intermediate training on each of ``cfg.transfer`` in turn; the encoder folder."""
+def through_corpora(base: str, cfg, normalization, out_dir: Path, sets: dict | None = None, peers=None) -> str:
+    """``base`` after intermediate training on each of ``cfg.transfer`` in turn; the encoder folder.
+
+    For ``silver``: ``sets`` (the run's train / tune / eval records), whose texts are never drawn,
+    and ``peers``, a callable returning the peers fitted on the run's training data.
+    """
     from rasd_train.data.shared import SharedDataMissing
 
     for corpus in cfg.transfer:
         try:
-            base = intermediate(base, corpus, cfg, normalization, out_dir / corpus)
+            base = intermediate(base, corpus, cfg, normalization, out_dir / corpus, sets, peers)
         except SharedDataMissing as exc:
             log.warning("transfer through %s skipped: %s", corpus, exc)
     return base
 
 
-def intermediate(base: str, corpus: str, cfg, normalization, out: Path) -> str:
+def corpus_records(corpus: str, cfg, out: Path, sets: dict | None, peers) -> list:
+    """A NER corpus of ../shared, or ``silver``: unannotated news tagged by the peers."""
+    from rasd_train.data.ner import iter_corpus
+
+    if corpus != "silver":
+        return list(iter_corpus(corpus))
+    from rasd_train.data.silver import silver_records
+
+    sets = sets or {}
+    gold = [sets.get("train", []), sets.get("tune", [])]
+    gold += [recs for recs in sets.get("eval", {}).values() if not isinstance(recs, str)]
+    return silver_records(cfg, peers, {r.text for recs in gold for r in recs}, out / "silver.jsonl")
+
+
+def intermediate(base: str, corpus: str, cfg, normalization, out: Path, sets: dict | None = None,
+                 peers=None) -> str:
     """Train a tagger of ``corpus``'s own types from ``base``; save its encoder and tokenizer."""
     from rasd_train.base import load_tokenizer
-    from rasd_train.data.ner import iter_corpus, span_types
+    from rasd_train.data.ner import span_types
     from rasd_train.features import Encoder, tagger_examples
     from rasd_train.train import _train_task
 
@@ -41,7 +60,7 @@ def intermediate(base: str, corpus: str, cfg, normalization, out: Path) -> str:
     if (encoder_dir / "tokenizer.json").is_file():
         log.info("transfer through %s: reusing %s", corpus, encoder_dir)
         return str(encoder_dir)
-    records = list(iter_corpus(corpus))
+    records = corpus_records(corpus, cfg, out, sets, peers)
     schema = LabelSchema((), span_types(records))
     tokenizer = load_tokenizer(base)
     encoder = Encoder(tokenizer, normalization, cfg.model.max_length, cfg.model.stride)
@@ -56,3 +75,35 @@ def intermediate(base: str, corpus: str, cfg, normalization, out: Path) -> str:
     body.save_pretrained(str(encoder_dir), safe_serialization=True)
     tokenizer.save_pretrained(str(encoder_dir))
     return str(encoder_dir)
+
+
+def classifier_through_silver(start: str, cfg, normalization, out: Path, sets: dict, peers, tokenizer,
+                              schema) -> str:
+    """The classifier trained on the peers' silver labels from ``start``; its folder (head kept).
+
+    The silver labels are the TF-IDF peer's; the gold classifier training after this corrects them.
+    The head is kept (same labels), so gold training continues the silver classifier.
+    """
+    from rasd_train.data.shared import SharedDataMissing
+    from rasd_train.features import Encoder, classifier_examples
+    from rasd_train.train import _save_task, _train_task
+
+    folder = out / "classifier"
+    if (folder / "tokenizer.json").is_file():
+        log.info("silver classifier: reusing %s", folder)
+        return str(folder)
+    try:
+        records = corpus_records("silver", cfg, out, sets, peers)
+    except SharedDataMissing as exc:
+        log.warning("silver classifier skipped: %s", exc)
+        return start
+    encoder = Encoder(tokenizer, normalization, cfg.model.max_length, cfg.model.stride)
+    examples = classifier_examples(records, encoder, schema)
+    log.info("silver classifier: %d sentences, %d windows", len(records), len(examples))
+    step_cfg = dataclasses.replace(cfg, output_dir=str(out),
+                                   classifier={**cfg.classifier, "num_train_epochs": cfg.silver_classifier_epochs})
+    trainer = _train_task("classifier", start, examples, tokenizer, schema, step_cfg)
+    if trainer.is_world_process_zero():
+        _save_task(trainer, tokenizer, folder)
+    trainer.accelerator.wait_for_everyone()
+    return str(folder)
