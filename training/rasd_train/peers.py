@@ -136,10 +136,3 @@ def score_peers(peers: Peers, evals: dict[str, Sequence[Record]], labels: Sequen
         out[name] = {"n": len(recs), "labels": label_scores([r.labels for r in recs], peers.labels(recs), labels),
                      "spans": span_scores(recs, peers.spans([r.text for r in recs]), span_types)}
     return out
-
-
-def train_and_score(train: Sequence[Record], dev: Sequence[Record], evals: dict[str, Sequence[Record]],
-                    labels: Sequence[str], span_types: Sequence[str], normalization: Normalization,
-                    grid: Sequence[float], seed: int) -> dict:
-    """Fit both peers on train, tune label thresholds on dev (as the transformer does), score each set."""
-    return score_peers(fit_peers(train, dev, labels, normalization, grid, seed), evals, labels, span_types)

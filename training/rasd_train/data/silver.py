@@ -101,16 +101,16 @@ def tag_with_peers(records: Sequence[Record], peers) -> list[Record]:
 def silver_records(cfg, peers, gold_texts: set[str], cache: Path) -> list[Record]:
     """The run's silver set, built once and kept in ``cache`` (a JSONL of full records, gitignored).
 
-    ``peers``: fitted on the run's gold training data (a ``Peers``, or a callable returning one, so
-    that a run reusing its cache does not fit them); ``gold_texts``: every gold sentence of the run
-    (train, tune, evaluated), none of which is drawn.
+    ``peers``: a callable returning the peers fitted on the run's gold training data, called only
+    when the cache is missing; ``gold_texts``: every gold sentence of the run (train, tune,
+    evaluated), none of which is drawn.
     """
     from rasd.records import read_records, write_jsonl
 
     if cache.is_file():
         return read_records(cache, validate=False)
     drawn = candidate_sentences(cfg.silver_sentences, cfg.seed, set(gold_texts))
-    tagged = tag_with_peers(drawn, peers() if callable(peers) else peers)
+    tagged = tag_with_peers(drawn, peers())
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = cache.with_suffix(".tmp")
     write_jsonl(tagged, tmp)
