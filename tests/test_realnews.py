@@ -94,3 +94,54 @@ def test_real_news_set_materialises_from_shared(tmp_path, monkeypatch):
     assert validate() == []
     rows = [json.loads(x) for x in open(tmp_path / "test.jsonl", encoding="utf-8")]
     assert {"doc_id", "corpus"} <= set(rows[0]) and {r["corpus"] for r in rows} == {"saudinewsnet", "fignews"}
+
+
+def _store(refs_dir, rows):
+    refs_dir.mkdir(parents=True, exist_ok=True)
+    (refs_dir / "train.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                                          encoding="utf-8")
+
+
+def test_a_later_round_is_appended_with_ids_going_on_and_no_document_twice(corpus, tmp_path, monkeypatch, capsys):
+    from rasd_train.data import realnews
+
+    refs_dir = tmp_path / "refs"
+    monkeypatch.setattr(realnews, "REFS_DIR", refs_dir)
+    monkeypatch.setattr(realnews, "_disjoint", lambda refs, records, split: refs)  # real-dev needs ../shared
+    first = _write(tmp_path, ["### doc: fignews:B01/Arabic/2", "- | فاز الفريق بالمباراة."])
+    refs, errors, _ = realnews.build_references([first], "train")
+    _store(refs_dir, refs)
+    assert realnews.annotated_keys(refs_dir) == {"fignews:B01/Arabic/2"}
+    later = tmp_path / "more-1.txt"
+    later.write_text("### doc: fignews:B01/Arabic/1\nattack | قصفت طائرات إسرائيلية مدينة غزة.\n"
+                     "- | وقال شهود إن القصف استمر.\n", encoding="utf-8")
+    assert realnews.main(["refs", "train", str(later), "--write", "--append"]) == 0
+    rows = [json.loads(line) for line in open(refs_dir / "train.jsonl", encoding="utf-8")]
+    assert [r["id"] for r in rows] == ["realnews-train-00001", "realnews-train-00002", "realnews-train-00003"]
+    assert rows[0] == refs[0] and rows[1]["doc_id"] == "B01/Arabic/1"
+    # the same document a second time is refused and the stored file is left as it was
+    assert realnews.main(["refs", "train", str(later), "--write", "--append"]) == 1
+    assert "fignews:B01/Arabic/1 is already in the stored references" in capsys.readouterr().out
+    assert len(open(refs_dir / "train.jsonl", encoding="utf-8").readlines()) == 3
+
+
+def test_more_inputs_leave_out_every_stored_document(tmp_path, monkeypatch):
+    from rasd_train.data import realnews
+
+    refs_dir = tmp_path / "refs"
+    _store(refs_dir, [{"id": "realnews-train-00001", "corpus": "fignews", "doc_id": "B01/Arabic/1", "start": 0,
+                       "end": 4, "sha1": "0" * 40, "labels": [], "spans": []}])
+    monkeypatch.setattr(realnews, "REFS_DIR", refs_dir)
+    seen = {}
+
+    def select(seed, budgets, exclude):
+        seen.update(budgets=budgets, exclude=set(exclude))
+        return {"train": [realnews.Document("fignews", "B02/Arabic/9", "قصفت طائرات مدينة غزة. وقال شهود إن القصف استمر.")],
+                "test": []}
+
+    monkeypatch.setattr(realnews, "select_documents", select)
+    counts = realnews.prepare_more(tmp_path / "src", 2, {"train_icpt": 50})
+    assert seen["exclude"] == {"fignews:B01/Arabic/1"}
+    assert seen["budgets"]["train_icpt"] == 50 and seen["budgets"]["test_snn"] == seen["budgets"]["test_fig"] == 0
+    assert counts == {"input-more-1.txt": 2, "input-more-2.txt": 0}
+    assert (tmp_path / "src" / "input-more-1.txt").read_text(encoding="utf-8").startswith("### doc: fignews:B02/Arabic/9")

@@ -226,15 +226,48 @@ def prepare_extra(out: Path, inputs, budget: int = 660, seed: int = 2026) -> int
     return write_sources(chosen["train"], out)
 
 
+def annotated_keys(refs_dir: Path | None = None) -> set[str]:
+    """Every document already in the stored train or test references (``corpus:doc_id``)."""
+    refs_dir, keys = refs_dir or REFS_DIR, set()
+    for split in SPLITS:
+        path = refs_dir / f"{split}.jsonl"
+        if path.is_file():
+            keys |= {f"{r['corpus']}:{r['doc_id']}" for r in map(json.loads, open(path, encoding="utf-8"))
+                     if r}
+    return keys
+
+
+def prepare_more(out_dir: Path, parts: int, budgets: dict, seed: int = 2027) -> dict[str, int]:
+    """``parts`` more train inputs (``input-more-K.txt``) of documents in no stored reference file.
+
+    For a later annotation round, when the first round's input files are gone: the exclusion comes
+    from the references themselves. ``budgets`` are :func:`select_documents`'s train budgets (the
+    test budgets are always 0: the test set is never grown from the same pools after the fact).
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    b = {"train_icpt": 0, "train_deny": 0, "train_event": 0, "train_neg": 0, "train_fig": 0, **budgets,
+         "test_snn": 0, "test_fig": 0}
+    chosen = select_documents(seed, b, annotated_keys())["train"]
+    per, sizes = [[] for _ in range(parts)], [0] * parts
+    for doc in chosen:  # greedy balance by sentence count
+        k = sizes.index(min(sizes))
+        per[k].append(doc)
+        sizes[k] += len(split_sentences(doc.text))
+    return {f"input-more-{k}.txt": write_sources(docs, out_dir / f"input-more-{k}.txt")
+            for k, docs in enumerate(per, 1)}
+
+
 # ---------------------------------------------------------------- references
 
-def build_references(sources, split: str, schema: LabelSchema | None = None):
-    """Locate every annotated sentence in its document (in order); return refs, problems, records."""
+def build_references(sources, split: str, schema: LabelSchema | None = None, first_id: int = 1):
+    """Locate every annotated sentence in its document (in order); return refs, problems, records.
+
+    Ids count from ``first_id`` (above the stored ones when a later round is appended)."""
     schema = schema or LabelSchema()
     errors: list[RecordError] = []
     items = [(Path(src), *it) for src in sources for it in parse_source(src, schema, errors)]
     docs = load_documents({key for _, _, key, *_ in items})
-    refs, records, cursor, n = [], [], {}, 0
+    refs, records, cursor, n = [], [], {}, first_id - 1
     for src, lineno, key, labels, text, spans in items:
         doc = docs.get(key)
         if doc is None:
@@ -400,6 +433,11 @@ def main(argv=None) -> int:
     p = sub.add_parser("prepare-extra", help="one more train input of documents not in INPUTS")
     p.add_argument("out", type=Path)
     p.add_argument("inputs", nargs="+", type=Path)
+    p = sub.add_parser("prepare-more", help="more train inputs of documents in no stored reference file")
+    p.add_argument("--out", type=Path, default=SRC_DIR)
+    p.add_argument("--parts", type=int, default=4)
+    for name in ("icpt", "deny", "event", "neg", "fig"):
+        p.add_argument(f"--{name}", type=int, default=0, help=f"sentence budget of the train_{name} pool")
     p = sub.add_parser("sample-agreement", help="draw whole train documents for the second pass")
     p.add_argument("inputs", nargs="+", type=Path)
     p.add_argument("--out", type=Path, default=SRC_DIR / "input-pass2.txt")
@@ -407,6 +445,8 @@ def main(argv=None) -> int:
     p.add_argument("split", choices=SPLITS)
     p.add_argument("sources", nargs="+", type=Path)
     p.add_argument("--write", action="store_true")
+    p.add_argument("--append", action="store_true",
+                   help="with --write: add to the stored references (ids go on from the last one)")
     p = sub.add_parser("materialise", help="write OUT/train.jsonl, dev.jsonl, test.jsonl (needs ../shared)")
     p.add_argument("out", type=Path)
     args = parser.parse_args(argv)
@@ -417,6 +457,11 @@ def main(argv=None) -> int:
     if args.cmd == "prepare-extra":
         sys.stdout.write(f"{args.out}: {prepare_extra(args.out, args.inputs)} sentences\n")
         return 0
+    if args.cmd == "prepare-more":
+        budgets = {f"train_{k}": getattr(args, k) for k in ("icpt", "deny", "event", "neg", "fig")}
+        for name, n in prepare_more(args.out, args.parts, budgets).items():
+            sys.stdout.write(f"{args.out / name}: {n} sentences\n")
+        return 0
     if args.cmd == "sample-agreement":
         sys.stdout.write(f"{args.out}: {agreement_sample(args.inputs, args.out)} sentences\n")
         return 0
@@ -425,17 +470,21 @@ def main(argv=None) -> int:
             sys.stdout.write(f"{args.out / (split + '.jsonl')}: {n} records\n")
         return 0
     schema = LabelSchema()
-    refs, errors, records = build_references(args.sources, args.split, schema)
+    path = REFS_DIR / f"{args.split}.jsonl"
+    stored = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()] if args.append else []
+    refs, errors, records = build_references(args.sources, args.split, schema, first_id=len(stored) + 1)
+    if stored:
+        again = {f"{r['corpus']}:{r['doc_id']}" for r in stored} & {f"{r['corpus']}:{r['doc_id']}" for r in refs}
+        errors += [RecordError(path, 0, f"{key} is already in the stored references") for key in sorted(again)]
     for err in errors:
         sys.stdout.write(f"{err}\n")
     sys.stdout.write(summary(records, schema) + f"\n{len(errors)} error(s)\n")
     if args.write and not errors:
         refs = _disjoint(refs, records, args.split)
-        path = REFS_DIR / f"{args.split}.jsonl"
         with open(path, "w", encoding="utf-8") as fh:
-            for r in refs:
+            for r in stored + refs:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        sys.stdout.write(f"wrote {len(refs)} references to {path}\n")
+        sys.stdout.write(f"wrote {len(stored) + len(refs)} references to {path} ({len(refs)} new)\n")
     return 1 if errors else 0
 
 
