@@ -125,6 +125,24 @@ def test_a_later_round_is_appended_with_ids_going_on_and_no_document_twice(corpu
     assert len(open(refs_dir / "train.jsonl", encoding="utf-8").readlines()) == 3
 
 
+def test_appended_ids_go_on_from_the_highest_stored_one(corpus, tmp_path, monkeypatch):
+    """Sentences left out of a stored round leave gaps: an appended id never repeats a stored one."""
+    from rasd_train.data import realnews
+
+    refs_dir = tmp_path / "refs"
+    monkeypatch.setattr(realnews, "REFS_DIR", refs_dir)
+    monkeypatch.setattr(realnews, "_disjoint", lambda refs, records, split: refs)
+    first = _write(tmp_path, ["### doc: fignews:B01/Arabic/2", "- | فاز الفريق بالمباراة."])
+    refs, _, _ = realnews.build_references([first], "train", first_id=7)
+    _store(refs_dir, refs)
+    later = tmp_path / "more-1.txt"
+    later.write_text("### doc: fignews:B01/Arabic/1\nattack | قصفت طائرات إسرائيلية مدينة غزة.\n"
+                     "- | وقال شهود إن القصف استمر.\n", encoding="utf-8")
+    assert realnews.main(["refs", "train", str(later), "--write", "--append"]) == 0
+    ids = [json.loads(line)["id"] for line in open(refs_dir / "train.jsonl", encoding="utf-8")]
+    assert ids == ["realnews-train-00007", "realnews-train-00008", "realnews-train-00009"]
+
+
 def test_more_inputs_leave_out_every_stored_document(tmp_path, monkeypatch):
     from rasd_train.data import realnews
 

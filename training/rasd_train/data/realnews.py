@@ -184,14 +184,7 @@ def prepare(out_dir: Path = SRC_DIR, train_parts: int = 5, seed: int = 2026) -> 
     out_dir.mkdir(parents=True, exist_ok=True)
     chosen = select_documents(seed)
     counts = {}
-    train = chosen["train"]
-    per = [[] for _ in range(train_parts)]
-    sizes = [0] * train_parts
-    for doc in train:  # greedy balance by sentence count; corpora mixed across parts
-        k = sizes.index(min(sizes))
-        per[k].append(doc)
-        sizes[k] += len(split_sentences(doc.text))
-    for k, docs in enumerate(per, 1):
+    for k, docs in enumerate(_balanced(chosen["train"], train_parts), 1):
         counts[f"train-{k}.txt"] = write_sources(docs, out_dir / f"input-train-{k}.txt")
     counts["test-1.txt"] = write_sources(chosen["test"], out_dir / "input-test-1.txt")
     return counts
@@ -232,9 +225,12 @@ def annotated_keys(refs_dir: Path | None = None) -> set[str]:
     for split in SPLITS:
         path = refs_dir / f"{split}.jsonl"
         if path.is_file():
-            keys |= {f"{r['corpus']}:{r['doc_id']}" for r in map(json.loads, open(path, encoding="utf-8"))
-                     if r}
+            keys |= {_doc_key(r) for r in map(json.loads, open(path, encoding="utf-8")) if r}
     return keys
+
+
+def _doc_key(ref: dict) -> str:
+    return f"{ref['corpus']}:{ref['doc_id']}"
 
 
 def prepare_more(out_dir: Path, parts: int, budgets: dict, seed: int = 2027) -> dict[str, int]:
@@ -248,13 +244,18 @@ def prepare_more(out_dir: Path, parts: int, budgets: dict, seed: int = 2027) -> 
     b = {"train_icpt": 0, "train_deny": 0, "train_event": 0, "train_neg": 0, "train_fig": 0, **budgets,
          "test_snn": 0, "test_fig": 0}
     chosen = select_documents(seed, b, annotated_keys())["train"]
+    return {f"input-more-{k}.txt": write_sources(docs, out_dir / f"input-more-{k}.txt")
+            for k, docs in enumerate(_balanced(chosen, parts), 1)}
+
+
+def _balanced(docs: list[Document], parts: int) -> list[list[Document]]:
+    """``docs`` dealt into ``parts`` lists of about the same sentence count (greedy; corpora mixed)."""
     per, sizes = [[] for _ in range(parts)], [0] * parts
-    for doc in chosen:  # greedy balance by sentence count
+    for doc in docs:
         k = sizes.index(min(sizes))
         per[k].append(doc)
         sizes[k] += len(split_sentences(doc.text))
-    return {f"input-more-{k}.txt": write_sources(docs, out_dir / f"input-more-{k}.txt")
-            for k, docs in enumerate(per, 1)}
+    return per
 
 
 # ---------------------------------------------------------------- references
@@ -472,9 +473,11 @@ def main(argv=None) -> int:
     schema = LabelSchema()
     path = REFS_DIR / f"{args.split}.jsonl"
     stored = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()] if args.append else []
-    refs, errors, records = build_references(args.sources, args.split, schema, first_id=len(stored) + 1)
+    # ids go on from the highest stored one: sentences left out by _disjoint leave gaps in the numbering
+    first_id = max((int(r["id"].rsplit("-", 1)[1]) for r in stored), default=0) + 1
+    refs, errors, records = build_references(args.sources, args.split, schema, first_id=first_id)
     if stored:
-        again = {f"{r['corpus']}:{r['doc_id']}" for r in stored} & {f"{r['corpus']}:{r['doc_id']}" for r in refs}
+        again = set(map(_doc_key, stored)) & set(map(_doc_key, refs))
         errors += [RecordError(path, 0, f"{key} is already in the stored references") for key in sorted(again)]
     for err in errors:
         sys.stdout.write(f"{err}\n")
