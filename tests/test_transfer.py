@@ -35,4 +35,12 @@ def test_intermediate_tagger_leaves_an_encoder_that_fine_tuning_loads(tmp_path, 
     model = AutoModelForTokenClassification.from_pretrained(encoder, num_labels=15)
     assert model.config.num_labels == 15  # a new head for rasd's tags on the transferred encoder
     # a second run reuses the encoder instead of training again
+    stamp = Path(tmp_path / "transfer" / "anercorp" / "stage.json").read_text(encoding="utf-8")
     assert transfer.through_corpora(str(base), cfg, Normalization(), tmp_path / "transfer") == encoder
+    assert Path(tmp_path / "transfer" / "anercorp" / "stage.json").read_text(encoding="utf-8") == stamp
+    # other transfer settings: the stage is built again, not taken from the earlier run
+    raw["transfer_args"] = {"num_train_epochs": 1}
+    cfg = from_dict(TrainConfig, raw)
+    weights = Path(encoder, "model.safetensors").read_bytes()
+    assert transfer.through_corpora(str(base), cfg, Normalization(), tmp_path / "transfer") == encoder
+    assert Path(encoder, "model.safetensors").read_bytes() != weights

@@ -109,8 +109,15 @@ def _train_task(task: str, base: str, examples: list[dict], tokenizer, schema: L
     from transformers import (AutoModelForSequenceClassification, AutoModelForTokenClassification,
                               DataCollatorForTokenClassification, DataCollatorWithPadding, Trainer,
                               TrainingArguments, set_seed)
+    from rasd_train import stages
+
     user_args = cfg.tagger if task == "tagger" else cfg.classifier
     ckpt_dir = Path(cfg.output_dir) / "checkpoints" / task
+    # checkpoints of an earlier run on other data or settings are not resumed from
+    stages.enter_once(ckpt_dir, {"task": task, "base": stages.model_identity(base), "args": resolve_auto(user_args),
+                                 "examples": stages.examples_digest(examples), "tags": list(schema.tags),
+                                 "labels": list(schema.labels), "tagger_loss": cfg.tagger_loss, "seed": cfg.seed,
+                                 "freeze_embeddings": cfg.model.freeze_embeddings}, f"{task} checkpoints", cpu_only())
     args = TrainingArguments(output_dir=str(ckpt_dir), **{**DEFAULT_ARGS, **progress_args(), "seed": cfg.seed,
                                                           "use_cpu": cpu_only(), **resolve_auto(user_args)})
     set_seed(cfg.seed)
@@ -200,8 +207,12 @@ def train(cfg: TrainConfig) -> dict:
     if base == "offline":
         from accelerate import PartialState
 
+        from rasd_train import stages
+
         base_dir = out / "base"
         with PartialState(cpu=cpu_only()).main_process_first():  # one rank builds, the others then read
+            stages.enter(base_dir, {"model": cfg.model, "train": stages.records_digest(sets["train"]),
+                                    "normalization": norm, "seed": cfg.seed}, "offline base")
             if not (base_dir / "tokenizer.json").is_file():
                 build_offline_base(cfg.model, [r.text for r in sets["train"]], norm, base_dir, cfg.seed)
         base = str(base_dir)

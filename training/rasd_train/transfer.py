@@ -48,15 +48,35 @@ def corpus_records(corpus: str, cfg, out: Path, sets: dict | None, peers) -> lis
     return silver_records(cfg, peers, {r.text for recs in gold for r in recs}, out / "silver.jsonl")
 
 
+def stage_inputs(corpus: str, base: str, cfg, normalization, sets: dict | None) -> dict:
+    """What one transfer stage is built from; for ``silver`` also the gold data (its peers' and its
+    draw's), which is why a new annotation round rebuilds the silver stage but not the NER ones."""
+    from rasd_train import stages
+
+    inputs = {"corpus": corpus, "base": stages.model_identity(base),
+              "args": {**cfg.tagger, **cfg.transfer_args}, "max_length": cfg.model.max_length, "stride": cfg.model.stride,
+              "normalization": normalization, "seed": cfg.seed, "freeze_embeddings": cfg.model.freeze_embeddings}
+    if corpus == "silver":
+        sets = sets or {}
+        gold = [sets.get("train", []), sets.get("tune", [])]
+        gold += [recs for _, recs in sorted(sets.get("eval", {}).items()) if not isinstance(recs, str)]
+        inputs.update(silver_sentences=cfg.silver_sentences, gold=[stages.records_digest(g) for g in gold],
+                      threshold_grid=cfg.threshold_grid)
+    return inputs
+
+
 def intermediate(base: str, corpus: str, cfg, normalization, out: Path, sets: dict | None = None,
                  peers=None) -> str:
     """Train a tagger of ``corpus``'s own types from ``base``; save its encoder and tokenizer."""
     from rasd_train.base import load_tokenizer
     from rasd_train.data.ner import span_types
     from rasd_train.features import Encoder, tagger_examples
-    from rasd_train.train import _train_task
+    from rasd_train import stages
+    from rasd_train.train import _train_task, cpu_only
 
     encoder_dir = out / "encoder"
+    stages.enter_once(out, stage_inputs(corpus, base, cfg, normalization, sets), f"transfer through {corpus}",
+                      cpu_only())
     if (encoder_dir / "tokenizer.json").is_file():
         log.info("transfer through %s: reusing %s", corpus, encoder_dir)
         return str(encoder_dir)
@@ -86,9 +106,13 @@ def classifier_through_silver(start: str, cfg, normalization, out: Path, sets: d
     """
     from rasd_train.data.shared import SharedDataMissing
     from rasd_train.features import Encoder, classifier_examples
-    from rasd_train.train import _save_task, _train_task
+    from rasd_train import stages
+    from rasd_train.train import _save_task, _train_task, cpu_only
 
     folder = out / "classifier"
+    stages.enter_once(folder, {"start": stages.model_identity(start), "classifier": cfg.classifier,
+                               "epochs": cfg.silver_classifier_epochs, "labels": list(schema.labels)},
+                      "silver classifier", cpu_only())
     if (folder / "tokenizer.json").is_file():
         log.info("silver classifier: reusing %s", folder)
         return str(folder)
