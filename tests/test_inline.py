@@ -51,3 +51,26 @@ def test_split_by_article_keeps_articles_whole():
             assert owner.setdefault(r.doc_id, name) == name
     total = len(recs)
     assert abs(len(splits["train"]) / total - 0.7) < 0.08
+
+
+def test_train_only_articles_go_to_train_whole_and_leave_the_split_as_it_was(tmp_path):
+    from rasd.records import read_records
+    from rasd_train.data.build import build
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("".join(f"### doc: t-{d:03d}\nattack | قصفت <ACTOR>القوات</ACTOR> الموقع {d}.\n"
+                                       f"- | جملة عادية رقم {d}.\n" for d in range(30)), encoding="utf-8")
+    before = build(src, tmp_path / "before")
+    (src / "train-only").mkdir()
+    (src / "train-only" / "x.txt").write_text(
+        "### doc: x-001\ninterception | أسقطت <ACTOR>الدفاعات</ACTOR> <WEAPON>طائرة مسيرة</WEAPON>.\n", encoding="utf-8")
+    after = build(src, tmp_path / "after")
+    assert after == {**before, "train": before["train"] + 1}
+    for split in ("dev", "test"):
+        assert (tmp_path / "before" / f"{split}.jsonl").read_bytes() == (tmp_path / "after" / f"{split}.jsonl").read_bytes()
+    assert read_records(tmp_path / "after" / "train.jsonl")[-1].doc_id == "x-001"
+    # a train-only sentence that repeats one of the split files is an error, as anywhere else
+    (src / "train-only" / "x.txt").write_text("### doc: x-001\n- | جملة عادية رقم 3.\n", encoding="utf-8")
+    with pytest.raises(RecordError, match="duplicate sentence"):
+        build(src, tmp_path / "again")

@@ -87,12 +87,13 @@ def _stale(data_dir: Path, src_dir: Path, schema: LabelSchema) -> list[RecordErr
 
 
 def validate_inline_sources(src_dir, schema: LabelSchema | None = None) -> list[RecordError]:
+    from rasd_train.data.build import source_files
     from rasd_train.data.inline import cross_file_problems, read_inline
 
     schema = schema or LabelSchema()
     errors: list[RecordError] = []
     sentences = []
-    for f in sorted(Path(src_dir).glob("*.txt")):
+    for f in [f for group in source_files(src_dir) for f in group]:
         sentences += read_inline(f, schema, errors)
     return errors + cross_file_problems(sentences)
 
