@@ -163,3 +163,13 @@ def test_more_inputs_leave_out_every_stored_document(tmp_path, monkeypatch):
     assert seen["budgets"]["train_icpt"] == 50 and seen["budgets"]["test_snn"] == seen["budgets"]["test_fig"] == 0
     assert counts == {"input-more-1.txt": 2, "input-more-2.txt": 0}
     assert (tmp_path / "src" / "input-more-1.txt").read_text(encoding="utf-8").startswith("### doc: fignews:B02/Arabic/9")
+
+
+def test_without_shared_the_command_says_where_it_looked_in_one_line(tmp_path, monkeypatch, capsys):
+    from rasd_train.data import realnews
+
+    monkeypatch.setenv("RASD_SHARED", str(tmp_path / "nowhere"))
+    src = _write(tmp_path, ["### doc: fignews:B01/Arabic/2", "- | فاز الفريق بالمباراة."])
+    assert realnews.main(["refs", "train", str(src)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "nowhere" in err[0] and "RASD_SHARED" in err[0]

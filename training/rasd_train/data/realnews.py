@@ -427,6 +427,17 @@ def validate(refs_dir: Path = REFS_DIR, schema: LabelSchema | None = None) -> li
 
 
 def main(argv=None) -> int:
+    """The command line; without ../shared, one line that says where it was looked for."""
+    from rasd_train.data.shared import SharedDataMissing
+
+    try:
+        return _main(argv)
+    except SharedDataMissing as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+
+
+def _main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Real-news set: prepare inputs, store references, materialise.")
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("prepare", help="write the annotators' input files (needs ../shared)")
@@ -484,9 +495,11 @@ def main(argv=None) -> int:
     sys.stdout.write(summary(records, schema) + f"\n{len(errors)} error(s)\n")
     if args.write and not errors:
         refs = _disjoint(refs, records, args.split)
-        with open(path, "w", encoding="utf-8") as fh:
+        tmp = path.with_name(f".{path.name}.tmp")  # a crash while writing leaves the stored file whole
+        with open(tmp, "w", encoding="utf-8") as fh:
             for r in stored + refs:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        tmp.replace(path)
         sys.stdout.write(f"wrote {len(stored) + len(refs)} references to {path} ({len(refs)} new)\n")
     return 1 if errors else 0
 
