@@ -91,18 +91,19 @@ def _changed(old: dict | None, inputs: dict) -> list[str]:
 def enter(folder: Path, inputs: dict, what: str) -> None:
     """Make ``folder`` hold only work built from ``inputs``: keep it if its record matches, else
     remove it (warning which inputs changed); then record ``inputs`` before the stage runs."""
-    folder = Path(folder)
+    folder, wanted = Path(folder), digest(inputs)
     old = _read(folder) if folder.exists() else None
-    if folder.exists() and not (old and old.get("digest") == digest(inputs)):
+    if old is not None and old.get("digest") == wanted:
+        return
+    if folder.exists():
         log.warning("%s: %s was built from other inputs (changed: %s); removed, built again", what, folder,
                     ", ".join(_changed(old, inputs)))
         shutil.rmtree(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    if old is None or old.get("digest") != digest(inputs):
-        tmp = folder / (STAMP + ".tmp")
-        tmp.write_text(json.dumps({"digest": digest(inputs), "inputs": _plain(inputs)}, ensure_ascii=False,
-                                  indent=1, sort_keys=True), encoding="utf-8")
-        tmp.replace(folder / STAMP)
+    folder.mkdir(parents=True)
+    tmp = folder / (STAMP + ".tmp")
+    tmp.write_text(json.dumps({"digest": wanted, "inputs": _plain(inputs)}, ensure_ascii=False, indent=1,
+                              sort_keys=True), encoding="utf-8")
+    tmp.replace(folder / STAMP)
 
 
 def enter_once(folder: Path, inputs: dict, what: str, cpu: bool) -> None:

@@ -42,10 +42,14 @@ def corpus_records(corpus: str, cfg, out: Path, sets: dict | None, peers) -> lis
         return list(iter_corpus(corpus))
     from rasd_train.data.silver import silver_records
 
+    return silver_records(cfg, peers, {r.text for recs in _gold(sets) for r in recs}, out / "silver.jsonl")
+
+
+def _gold(sets: dict | None) -> list[list]:
+    """The run's gold record lists (train, tune, each evaluated set that loaded), in a fixed order."""
     sets = sets or {}
-    gold = [sets.get("train", []), sets.get("tune", [])]
-    gold += [recs for recs in sets.get("eval", {}).values() if not isinstance(recs, str)]
-    return silver_records(cfg, peers, {r.text for recs in gold for r in recs}, out / "silver.jsonl")
+    evaluated = [recs for _, recs in sorted(sets.get("eval", {}).items()) if not isinstance(recs, str)]
+    return [sets.get("train", []), sets.get("tune", []), *evaluated]
 
 
 def stage_inputs(corpus: str, base: str, cfg, normalization, sets: dict | None) -> dict:
@@ -57,10 +61,7 @@ def stage_inputs(corpus: str, base: str, cfg, normalization, sets: dict | None) 
               "args": {**cfg.tagger, **cfg.transfer_args}, "max_length": cfg.model.max_length, "stride": cfg.model.stride,
               "normalization": normalization, "seed": cfg.seed, "freeze_embeddings": cfg.model.freeze_embeddings}
     if corpus == "silver":
-        sets = sets or {}
-        gold = [sets.get("train", []), sets.get("tune", [])]
-        gold += [recs for _, recs in sorted(sets.get("eval", {}).items()) if not isinstance(recs, str)]
-        inputs.update(silver_sentences=cfg.silver_sentences, gold=[stages.records_digest(g) for g in gold],
+        inputs.update(silver_sentences=cfg.silver_sentences, gold=[stages.records_digest(g) for g in _gold(sets)],
                       threshold_grid=cfg.threshold_grid)
     return inputs
 
