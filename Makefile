@@ -98,7 +98,7 @@ clean:
 real-dev: venv
 	$(VENV)/bin/rasd-train real-dev
 
-# The real-news set rebuilt from ../shared (every SHA-1 checked): OUT/train.jsonl, dev.jsonl, test.jsonl.
+# The real-news set rebuilt from ../shared (every SHA-1 checked): OUT/train.jsonl, dev.jsonl, test.jsonl, real-dev.jsonl.
 OUT ?= runs/real-news
 real-news: venv
 	$(VENV)/bin/rasd-train real-news --out $(OUT)

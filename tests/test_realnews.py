@@ -173,3 +173,63 @@ def test_without_shared_the_command_says_where_it_looked_in_one_line(tmp_path, m
     assert realnews.main(["refs", "train", str(src)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "nowhere" in err[0] and "RASD_SHARED" in err[0]
+
+
+def test_dev_is_carved_from_train_by_period_and_a_second_carve_changes_nothing(tmp_path, monkeypatch):
+    """The dev period's documents move to dev.jsonl (ids renumbered), a reprint left in train goes."""
+    from rasd_train.data import realnews
+
+    reprint = "قصفت طائرات حربية مواقع في المدينة."
+    docs = {d.key: d for d in [
+        realnews.Document("saudinewsnet", "u-dev", f"{reprint} وقال شهود إن القصف استمر.", "2015-08-08"),
+        realnews.Document("saudinewsnet", "u-old", f"فاز الفريق بالمباراة. {reprint}", "2015-07-21"),
+        realnews.Document("fignews", "B13/Arabic/1", "أسقطت الدفاعات صاروخا.", None),
+        realnews.Document("fignews", "B02/Arabic/1", "افتتح الوزير معرضا.", None),
+    ]}
+    monkeypatch.setattr(realnews, "load_documents", lambda keys: {k: v for k, v in docs.items() if k in keys})
+
+    def ref(n, key, start, end):
+        corpus, doc_id = key.split(":", 1)
+        return {"id": f"realnews-train-{n:05d}", "corpus": corpus, "doc_id": doc_id, "start": start, "end": end,
+                "sha1": realnews.sha1(docs[key].text[start:end]), "labels": [], "spans": []}
+
+    dev_text, old_text = docs["saudinewsnet:u-dev"].text, docs["saudinewsnet:u-old"].text
+    rows = [ref(1, "saudinewsnet:u-old", 0, old_text.index(reprint) - 1),
+            ref(2, "saudinewsnet:u-old", old_text.index(reprint), len(old_text)),
+            ref(3, "saudinewsnet:u-dev", 0, len(reprint)),
+            ref(4, "saudinewsnet:u-dev", len(reprint) + 1, len(dev_text)),
+            ref(5, "fignews:B13/Arabic/1", 0, len(docs["fignews:B13/Arabic/1"].text)),
+            ref(6, "fignews:B02/Arabic/1", 0, len(docs["fignews:B02/Arabic/1"].text))]
+    _store(tmp_path, rows)
+    assert realnews.carve_dev(tmp_path) == {"moved": 3, "dropped": 1, "train": 2, "dev": 3}
+    read = lambda name: [json.loads(x) for x in open(tmp_path / name, encoding="utf-8")]  # noqa: E731
+    dev, train = read("dev.jsonl"), read("train.jsonl")
+    assert [r["id"] for r in dev] == ["realnews-dev-00001", "realnews-dev-00002", "realnews-dev-00003"]
+    assert [r["doc_id"] for r in dev] == ["u-dev", "u-dev", "B13/Arabic/1"]
+    assert [r["id"] for r in train] == ["realnews-train-00001", "realnews-train-00006"]  # the reprint left
+    assert realnews.carve_dev(tmp_path)["moved"] == 0 and read("dev.jsonl") == dev and read("train.jsonl") == train
+    assert realnews.annotated_keys(tmp_path) >= {"saudinewsnet:u-dev", "saudinewsnet:u-old"}
+
+
+def test_real_news_dev_is_tuned_on_and_evaluated_and_never_trained_on(corpus, tmp_path):
+    from rasd.records import Record
+    from rasd_train.config import TrainConfig, from_dict
+    from rasd_train.data import realnews
+    from rasd_train.train import data_sets
+
+    src = _write(tmp_path, ["### doc: fignews:B01/Arabic/1", "attack | قصفت <WEAPON>طائرات</WEAPON> إسرائيلية مدينة غزة.",
+                            "- | وقال شهود إن القصف استمر.", "### doc: fignews:B01/Arabic/2", "- | فاز الفريق بالمباراة."])
+    refs, errors, _ = realnews.build_references([src], "train")
+    assert errors == []
+    refs_dir = tmp_path / "refs"
+    _store(refs_dir, refs[:1])
+    for split, rows in (("dev", refs[1:2]), ("test", refs[2:])):
+        (refs_dir / f"{split}.jsonl").write_text(json.dumps(rows[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    cfg = from_dict(TrainConfig, {"dataset": {"real_news": str(refs_dir)}})
+    written = {s: [Record(f"w-{s}", "نص مكتوب.", [], [])] for s in ("train", "dev", "test")}
+    sets = data_sets(cfg, written)
+    texts = lambda recs: [r.text for r in recs]  # noqa: E731
+    assert texts(sets["train"]) == ["نص مكتوب.", "قصفت طائرات إسرائيلية مدينة غزة."]
+    assert texts(sets["tune"]) == ["نص مكتوب.", "وقال شهود إن القصف استمر."]
+    assert list(sets["eval"]) == ["dev", "test", "real-news-dev", "real-news-test"]
+    assert sets["counts"]["tune_sets"] == ["dev", "real-news-dev"]

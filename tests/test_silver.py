@@ -1,4 +1,4 @@
-"""Silver data: unannotated news tagged by the peers, never from the test period or a gold document."""
+"""Silver data: unannotated news tagged by the peers, never from a held-out period or a gold document."""
 
 import logging
 
@@ -16,6 +16,8 @@ def _docs():
         Document("saudinewsnet", "u-gold", "نفت الوزارة سقوط قتلى في الهجوم الذي استهدف القاعدة العسكرية.", "2015-07-02"),
         Document("fignews", "B15/English/1", "أصيب عشرة أشخاص في قصف مدفعي استهدف سوقا شعبية.", None),
         Document("fignews", "B02/English/2", "أسقطت الدفاعات الجوية صاروخا باليستيا أطلق باتجاه المدينة.", None),
+        Document("saudinewsnet", "u-dev", "استهدفت قذائف الهاون حيا سكنيا في المدينة صباح الجمعة.", "2015-08-08"),
+        Document("fignews", "B13/Arabic/3", "قتل جنديان في هجوم بطائرة مسيرة على نقطة عسكرية.", None),
     ]
 
 
@@ -27,13 +29,13 @@ def fake_news(monkeypatch):
     monkeypatch.setattr(silver, "_annotated_keys", lambda: {"saudinewsnet:u-gold"})
 
 
-def test_silver_skips_the_test_period_annotated_documents_and_gold_texts(fake_news):
+def test_silver_skips_the_held_out_periods_annotated_documents_and_gold_texts(fake_news):
     from rasd_train.data.silver import candidate_sentences
 
     gold = {"أسقطت الدفاعات الجوية صاروخا باليستيا أطلق باتجاه المدينة."}
     texts = [r.text for r in candidate_sentences(10, seed=1, exclude_texts=gold)]
     assert any(t.startswith("قصفت طائرات") for t in texts)
-    for banned in ("ثلاثة مسلحين", "نفت الوزارة", "أصيب عشرة", "أسقطت الدفاعات"):
+    for banned in ("ثلاثة مسلحين", "نفت الوزارة", "أصيب عشرة", "أسقطت الدفاعات", "قذائف الهاون", "قتل جنديان"):
         assert not any(banned in t for t in texts), banned
     assert len(texts) == len(set(texts))  # the repeated sentence is drawn once at most
 

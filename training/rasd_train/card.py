@@ -91,7 +91,7 @@ def _table(rows: list[list], head: list[str]) -> str:
 
 def _eval_section(metrics: dict) -> str:
     parts = []
-    for name in ("dev", "real-dev", "test", "real-news-test"):
+    for name in ("dev", "real-dev", "real-news-dev", "test", "real-news-test"):
         res = metrics.get(name)
         if not res:
             continue
@@ -211,7 +211,7 @@ a span's edge; clitics stay inside (`بريف حمص`).
 - Data: the rasd events corpus — original Modern Standard Arabic wire-style articles written and
   annotated for the project (train files: {', '.join(ds.get('train', [])) or ds.get('hub_id')}), split by article —
   {_real_news_text(metrics)}
-- Tuned on written dev + real-dev (SaudiNewsNet, 2015), never on a test set: per-label temperatures
+- Tuned on written dev + real-dev (SaudiNewsNet, 2015) + real-news dev (SaudiNewsNet 2015-08-07/08, FIGNEWS B13), never on a test set: per-label temperatures
   and thresholds, decoding {manifest.decoding}{f' with tag-transition weight {manifest.transition_weight}' if manifest.transition_weight else ''}{_outside(manifest.outside_penalty)},
   spans kept only in sentences with a label: {manifest.spans_need_label}.
 - Normalisation (applied per word before sub-word tokenisation, offsets kept on the raw text):

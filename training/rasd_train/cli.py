@@ -219,7 +219,7 @@ def main(argv=None) -> int:
     p.add_argument("--card", default="data/README.md")
     p.add_argument("--real-news", default="data/real-news", help="real-news references; '' to leave out")
     p.set_defaults(func=_stats)
-    p = sub.add_parser("real-news", help="materialise the real-news set: OUT/train.jsonl, dev.jsonl, test.jsonl")
+    p = sub.add_parser("real-news", help="materialise the real-news set: OUT/train.jsonl, dev.jsonl, test.jsonl, real-dev.jsonl")
     p.add_argument("--out", required=True)
     p.set_defaults(func=_real_news)
     p = sub.add_parser("convert", help="convert between CoNLL/BIO, records (JSONL) and Label Studio exports")

@@ -47,7 +47,7 @@ def compare(config: str, bases: list[str], seeds: list[int], overrides, out_dir:
     summary = {"config": config, "overrides": [list(o) for o in overrides], "seeds": seeds, "bases": {}}
     for base in bases:
         per_set = {}
-        for split in ("dev", "real-dev"):
+        for split in ("dev", "real-dev", "real-news-dev"):
             rows = [runs[(base, s)].get(split) for s in seeds]
             if not all(r and "labels" in r for r in rows):
                 continue

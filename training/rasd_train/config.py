@@ -51,8 +51,9 @@ class DatasetConfig:
     normalization: dict[str, Any] = field(default_factory=dict)
     real_dev: str | None = None  # references into ../shared (data/real-dev): tuning and model selection, never trained on
     # The real-news set (references into ../shared, data/real-news): its train split is added to the
-    # training data (each record ``real_news_repeat`` times; 0 = not trained on), its test split is
-    # evaluated and never tuned on. Skipped with the reason where ../shared is absent.
+    # training data (each record ``real_news_repeat`` times; 0 = not trained on), its dev split is a
+    # tuning set beside written dev and real-dev, its test split is evaluated and never tuned on.
+    # Skipped with the reason where ../shared is absent.
     real_news: str | None = None
     real_news_repeat: int = 1
 
@@ -89,7 +90,7 @@ class TrainConfig:
     # dense word-level supervision teaches a from-scratch encoder far more than sentence labels do.
     classifier_from_tagger: bool = False
     threshold_grid: list[float] = field(default_factory=lambda: [round(0.05 * i, 2) for i in range(1, 20)])
-    # Decided on the tuning sets (written dev + real-dev) unless set: "auto" measures both ways.
+    # Decided on the tuning sets (written dev + real-dev + real-news dev) unless set: "auto" measures both ways.
     decoding: str = "auto"  # "viterbi" | "argmax" | "auto"
     spans_need_label: str = "auto"  # "yes" | "no" | "auto": drop spans of sentences with no label
     # "crf": the tagger is trained through a linear-chain CRF on its logits and decoded with the

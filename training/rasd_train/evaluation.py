@@ -83,9 +83,9 @@ def evaluate_command(model_dir, data: list[str], real_dev: str | None, out: str 
     if real_dev:
         recs, why = real_dev_records(real_dev)
         sets["real-dev"] = recs if recs is not None else why
-    if real_news:
-        recs, why = real_news_records(real_news, "test")
-        sets["real-news-test"] = recs if recs is not None else why
+    for split in ("dev", "test") if real_news else ():
+        recs, why = real_news_records(real_news, split)
+        sets[f"real-news-{split}"] = recs if recs is not None else why
     results = evaluate_sets(model, sets)
     text = report(results)
     if out:

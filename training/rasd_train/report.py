@@ -6,7 +6,7 @@ figures a user reads anywhere come from one place.
 
 from __future__ import annotations
 
-SETS = ("dev", "real-dev", "test", "real-news-test")
+SETS = ("dev", "real-dev", "real-news-dev", "test", "real-news-test")
 HEAD = ["set", "sentences", "labels rasd", "labels TF-IDF", "spans strict rasd", "spans strict CRF",
         "spans lenient rasd", "spans lenient CRF"]
 

@@ -33,10 +33,15 @@ from rasd_train.data.shared import iter_fignews, iter_saudinewsnet
 
 REFS_DIR = Path("data/real-news")
 SRC_DIR = REFS_DIR / "src"
-SPLITS = ("train", "test")
+SPLITS = ("train", "test")  # the splits annotators' files are stored into (``refs``)
+STORED = ("train", "dev", "test")  # every stored reference file (dev is carved out of train: carve_dev)
 CORPORA = ("saudinewsnet", "fignews")
 TEST_DATES = ("2015-08-09", "2015-08-10", "2015-08-11")  # the corpus's last three days
 TEST_BATCHES = ("B14", "B15")
+# real-news dev: the annotated train documents of the two days before the test period and of the
+# FIGNEWS batch before the test batches, a tuning set annotated like train and test are
+DEV_DATES = ("2015-08-07", "2015-08-08")
+DEV_BATCHES = ("B13",)
 
 
 @dataclass
@@ -117,11 +122,19 @@ def _take(pool, budget, score, chosen, seen):
     return used
 
 
+def in_period(doc: Document, dates, batches) -> bool:
+    """Whether a document is from one of these SaudiNewsNet days or FIGNEWS batches."""
+    if doc.corpus == "saudinewsnet":
+        return doc.date in dates
+    return doc.doc_id.split("/")[0] in batches
+
+
 def select_documents(seed: int = 2026, budgets: dict | None = None, exclude: set[str] = frozenset()) -> dict[str, list[Document]]:
     """The documents to annotate, per split; the rule is in the data card and is deterministic.
 
     Train: SaudiNewsNet before 2015-08-09 and FIGNEWS batches B01-B13; test: SaudiNewsNet's last
-    three days and FIGNEWS B14-B15. Real-dev articles are never chosen. Within a pool, documents
+    three days and FIGNEWS B14-B15. Real-dev articles are never chosen, nor (since the dev split was
+    carved out of train) documents of the dev period, 2015-08-07/08 and B13. Within a pool, documents
     are taken by density of cue sentences (interception first, then denial, attack and casualty,
     then hard negatives), then at random, each up to a sentence budget.
     """
@@ -133,6 +146,8 @@ def select_documents(seed: int = 2026, budgets: dict | None = None, exclude: set
     for doc in iter_documents():
         if not _usable(doc) or (doc.corpus == "saudinewsnet" and doc.doc_id in dev_urls):
             continue
+        if in_period(doc, DEV_DATES, DEV_BATCHES):
+            continue  # later train rounds stay before the dev period
         if doc.corpus == "saudinewsnet":
             name = "test_snn" if doc.date in TEST_DATES else "train_snn"
         else:
@@ -220,9 +235,9 @@ def prepare_extra(out: Path, inputs, budget: int = 660, seed: int = 2026) -> int
 
 
 def annotated_keys(refs_dir: Path | None = None) -> set[str]:
-    """Every document already in the stored train or test references (``corpus:doc_id``)."""
+    """Every document already in the stored references (``corpus:doc_id``)."""
     refs_dir, keys = refs_dir or REFS_DIR, set()
-    for split in SPLITS:
+    for split in STORED:
         path = refs_dir / f"{split}.jsonl"
         if path.is_file():
             keys |= {_doc_key(r) for r in map(json.loads, open(path, encoding="utf-8")) if r}
@@ -326,17 +341,65 @@ def load_refs(path: Path) -> list[Record]:
 
 
 def load_split(split: str, refs_dir: Path = REFS_DIR) -> list[Record]:
-    """``train`` / ``test`` from the real-news references, ``dev`` from the real-dev references."""
-    if split == "dev":
+    """``train`` / ``dev`` / ``test`` from the real-news references, ``real-dev`` from real-dev's."""
+    if split == "real-dev":
         return [Record(r.id, r.text, r.labels, r.spans, f"saudinewsnet:{r.doc_id}") for r in load_real_dev()]
     return load_refs(refs_dir / f"{split}.jsonl")
 
 
+def carve_dev(refs_dir: Path = REFS_DIR) -> dict[str, int]:
+    """Move the train references of the dev period (``DEV_DATES``, ``DEV_BATCHES``) to ``dev.jsonl``.
+
+    Real-dev is annotated by other hands than the real-news set, so a choice tuned on it alone can
+    move real-news test the other way; dev is annotated like train and test and is the period just
+    before test. Dev records are numbered ``realnews-dev-NNNNN`` in train's order. Both files are
+    replaced atomically; a second call finds nothing left to move and changes nothing.
+    """
+    train_path, dev_path = refs_dir / "train.jsonl", refs_dir / "dev.jsonl"
+    rows = [json.loads(line) for line in open(train_path, encoding="utf-8") if line.strip()]
+    dev = [json.loads(line) for line in open(dev_path, encoding="utf-8") if line.strip()] if dev_path.is_file() else []
+    docs = load_documents({_doc_key(r) for r in rows + dev})
+    moving = [r for r in rows if _dev_period(r, docs)]
+    if not moving:
+        return {"moved": 0, "dropped": 0, "train": len(rows), "dev": len(dev)}
+    for n, r in enumerate(moving, len(dev) + 1):
+        r["id"] = f"realnews-dev-{n:05d}"
+    kept = [r for r in rows if not _dev_period(r, docs)]
+    # agency copy reprinted in an earlier train article: the held-out copy wins, as in _disjoint
+    held = {_ref_text(r, docs) for r in moving}
+    left = [r for r in kept if _ref_text(r, docs) not in held]
+    _write_refs(dev_path, dev + moving)
+    _write_refs(train_path, left)
+    return {"moved": len(moving), "dropped": len(kept) - len(left), "train": len(left), "dev": len(dev) + len(moving)}
+
+
+def _ref_text(ref: dict, docs: dict) -> str:
+    from rasd.text import collapse_whitespace
+
+    return collapse_whitespace(docs[_doc_key(ref)].text[ref["start"]:ref["end"]])
+
+
+def _dev_period(ref: dict, docs: dict) -> bool:
+    if ref["corpus"] == "fignews":
+        return ref["doc_id"].split("/")[0] in DEV_BATCHES
+    doc = docs.get(_doc_key(ref))
+    return doc is not None and doc.date in DEV_DATES
+
+
+def _write_refs(path: Path, refs: list[dict]) -> None:
+    """Reference rows to ``path``, atomically: a crash while writing leaves the stored file whole."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for r in refs:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    tmp.replace(path)
+
+
 def materialise(out_dir: Path, refs_dir: Path = REFS_DIR) -> dict[str, int]:
-    """Write ``train/dev/test.jsonl`` in the record format, each record with ``doc_id`` and ``corpus``."""
+    """Write ``train/dev/test/real-dev.jsonl`` in the record format, each record with ``doc_id`` and ``corpus``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {}
-    for split in ("train", "dev", "test"):
+    for split in ("train", "dev", "test", "real-dev"):
         records = load_split(split, refs_dir)
         tmp = out_dir / f".{split}.jsonl.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
@@ -381,7 +444,7 @@ def agreement(pass1_sources, pass2_source, schema: LabelSchema | None = None) ->
 
 
 def _disjoint(refs: list[dict], records: list[Record], split: str) -> list[dict]:
-    """Leave out sentences that are also in a held-out split (dev; and test, for train).
+    """Leave out sentences that are also in a held-out split (real-dev; and dev and test, for train).
 
     Newspapers reprint agency copy, so the same sentence turns up in different articles; the
     splits must share no sentence (ANNOTATION.md), so the held-out copy wins.
@@ -389,8 +452,9 @@ def _disjoint(refs: list[dict], records: list[Record], split: str) -> list[dict]
     from rasd.text import collapse_whitespace
 
     held = {collapse_whitespace(r.text) for r in load_real_dev()}
-    if split == "train" and (REFS_DIR / "test.jsonl").is_file():
-        held |= {collapse_whitespace(r.text) for r in load_refs(REFS_DIR / "test.jsonl")}
+    for other in ("dev", "test") if split == "train" else ():
+        if (REFS_DIR / f"{other}.jsonl").is_file():
+            held |= {collapse_whitespace(r.text) for r in load_refs(REFS_DIR / f"{other}.jsonl")}
     kept = [ref for ref, rec in zip(refs, records) if collapse_whitespace(rec.text) not in held]
     if len(kept) < len(refs):
         sys.stdout.write(f"left out {len(refs) - len(kept)} sentence(s) that are also in a held-out split\n")
@@ -403,9 +467,9 @@ def validate(refs_dir: Path = REFS_DIR, schema: LabelSchema | None = None) -> li
 
     schema = schema or LabelSchema()
     errors, seen_docs, seen_text = [], {}, {}
-    for split in ("train", "dev", "test"):
-        path = REFS_DIR / f"{split}.jsonl" if split != "dev" else REAL_DEV_REFS
-        if split != "dev" and not (Path(refs_dir) / f"{split}.jsonl").is_file():
+    for split in (*STORED, "real-dev"):
+        path = Path(refs_dir) / f"{split}.jsonl" if split != "real-dev" else REAL_DEV_REFS
+        if split != "real-dev" and not path.is_file():
             continue
         try:
             records = load_split(split, Path(refs_dir))
@@ -459,8 +523,9 @@ def _main(argv=None) -> int:
     p.add_argument("--write", action="store_true")
     p.add_argument("--append", action="store_true",
                    help="with --write: add to the stored references (ids go on from the last one)")
-    p = sub.add_parser("materialise", help="write OUT/train.jsonl, dev.jsonl, test.jsonl (needs ../shared)")
+    p = sub.add_parser("materialise", help="write OUT/train.jsonl, dev.jsonl, test.jsonl, real-dev.jsonl (needs ../shared)")
     p.add_argument("out", type=Path)
+    sub.add_parser("carve-dev", help="move the train references of the dev period to dev.jsonl (needs ../shared)")
     args = parser.parse_args(argv)
     if args.cmd == "prepare":
         for name, n in prepare(args.out).items():
@@ -476,6 +541,11 @@ def _main(argv=None) -> int:
         return 0
     if args.cmd == "sample-agreement":
         sys.stdout.write(f"{args.out}: {agreement_sample(args.inputs, args.out)} sentences\n")
+        return 0
+    if args.cmd == "carve-dev":
+        counts = carve_dev()
+        sys.stdout.write(f"moved {counts['moved']} references to {REFS_DIR / 'dev.jsonl'} ({counts['dev']} there), "
+                         f"left out {counts['dropped']} train copies of their sentences; train {counts['train']}\n")
         return 0
     if args.cmd == "materialise":
         for split, n in materialise(args.out).items():
@@ -495,11 +565,7 @@ def _main(argv=None) -> int:
     sys.stdout.write(summary(records, schema) + f"\n{len(errors)} error(s)\n")
     if args.write and not errors:
         refs = _disjoint(refs, records, args.split)
-        tmp = path.with_name(f".{path.name}.tmp")  # a crash while writing leaves the stored file whole
-        with open(tmp, "w", encoding="utf-8") as fh:
-            for r in stored + refs:
-                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        tmp.replace(path)
+        _write_refs(path, stored + refs)
         sys.stdout.write(f"wrote {len(stored) + len(refs)} references to {path} ({len(refs)} new)\n")
     return 1 if errors else 0
 

@@ -8,9 +8,9 @@ task's shape over far more words and contexts, and the gold fine-tuning after it
 the peers got wrong (self-training through a teacher, as in noisy-student training). Only the
 encoder goes on (``rasd_train.transfer``), like the NER corpora.
 
-Nothing from the evaluation period or any annotated document is used: SaudiNewsNet's last three
-days and FIGNEWS B14-B15 (real-news test), real-dev's articles and the real-news train/test
-documents are skipped, and so is any sentence whose text is in a gold set.
+Nothing from a held-out period or any annotated document is used: SaudiNewsNet's last five days
+and FIGNEWS B13-B15 (real-news dev and test), real-dev's articles and the real-news train, dev and
+test documents are skipped, and so is any sentence whose text is in a gold set.
 """
 
 from __future__ import annotations
@@ -33,12 +33,14 @@ EVENT_SHARE = 0.75  # of the silver sentences, the share drawn from sentences wi
 
 
 def _annotated_keys() -> set[str]:
-    """``corpus:doc_id`` of every document with gold sentences (real-dev, real-news train and test)."""
+    """``corpus:doc_id`` of every document with gold sentences (real-dev, real-news train, dev and test)."""
     from rasd_train.data.realdev import REFS as REAL_DEV_REFS
-    from rasd_train.data.realnews import REFS_DIR, SPLITS
+    from rasd_train.data.realnews import REFS_DIR, STORED
 
     keys = set()
-    for path in [REAL_DEV_REFS] + [REFS_DIR / f"{s}.jsonl" for s in SPLITS]:
+    for path in [REAL_DEV_REFS] + [REFS_DIR / f"{s}.jsonl" for s in STORED]:
+        if not Path(path).is_file():
+            continue
         for line in open(path, encoding="utf-8"):
             if line.strip():
                 ref = json.loads(line)
@@ -46,12 +48,11 @@ def _annotated_keys() -> set[str]:
     return keys
 
 
-def _in_test_period(doc) -> bool:
-    from rasd_train.data.realnews import TEST_BATCHES, TEST_DATES
+def _held_out_period(doc) -> bool:
+    """Test and dev periods: no silver sentence comes from the days (or batches) a held-out set covers."""
+    from rasd_train.data.realnews import DEV_BATCHES, DEV_DATES, TEST_BATCHES, TEST_DATES, in_period
 
-    if doc.corpus == "saudinewsnet":
-        return doc.date in TEST_DATES
-    return doc.doc_id.split("/")[0] in TEST_BATCHES
+    return in_period(doc, TEST_DATES + DEV_DATES, TEST_BATCHES + DEV_BATCHES)
 
 
 def _has_cue(sentence: str) -> bool:
@@ -67,7 +68,7 @@ def candidate_sentences(n: int, seed: int, exclude_texts: set[str]) -> list[Reco
     skip_docs, seen = _annotated_keys(), set(exclude_texts)
     cued, plain = [], []
     for doc in iter_documents():
-        if doc.key in skip_docs or _in_test_period(doc):
+        if doc.key in skip_docs or _held_out_period(doc):
             continue
         for a, b in split_sentences(doc.text):
             text = doc.text[a:b]

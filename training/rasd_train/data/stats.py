@@ -28,7 +28,7 @@ def real_news_stats(refs_dir, schema: LabelSchema | None = None) -> str:
 
     schema = schema or LabelSchema()
     splits = {}
-    for split in ("train", "dev", "test"):
+    for split in ("train", "dev", "test", "real-dev"):
         try:
             splits[split] = load_split(split, Path(refs_dir))
         except SharedDataMissing:
