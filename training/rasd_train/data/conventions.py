@@ -1,0 +1,125 @@
+"""Adjudicated conventions applied to every stored annotation that missed them (never to a test set).
+
+Why: an adjudication decides a convention for the sentences it looked at; the same construction
+elsewhere keeps whatever its annotator did, and a model trained on both learns a coin toss. Rule 6
+of the first real-news adjudication (``data/real-news/ADJUDICATION.md``) made bombing a weapon, as
+the specification makes bare shelling one; round 2 found its annotators tagging it in about a
+third of the labelled mentions (``ADJUDICATION-round2.md``, "Noticed outside the 45"). Here the rule
+is written once, the way the corpus's own tagged mentions read:
+
+- a bombing noun (``تفجير``, ``التفجير``, ``بالتفجير``, ``للتفجير``, ``تفجيرات``, ``تفجيرين``, ``تفجيره`` …)
+  in a sentence with an event label is ``WEAPON``, clitics included, like ``بقصف``;
+- a kind adjective right after it stays inside (``التفجير الانتحاري``, ``تفجير مزدوج``: rule 19), an
+  evaluative one stays out (``التفجير الإرهابي``, ``الغاشم``: 31 of the 32 tagged mentions so written);
+- a named device right after it is the weapon instead (``تفجير سيارة مفخخة``, ``بتفجير عبوات ناسفة``:
+  32 of 34 tagged mentions), and so is a metaphor's object (``تفجير الوضع``: not a bombing);
+- the adjective ``تفجيري`` / ``التفجيرية`` alone, and a word already inside a span, are left as they are.
+
+``python -m rasd_train.data.conventions [--write]`` lists or applies the additions to real-news train
+and dev and to real-dev (each file replaced atomically; a second run finds nothing to add).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+PUNCT = "،,.:؛;!?\"'”“»«()[]{}…-–—/"
+KIND = {"انتحاري", "الانتحاري", "انتحارية", "الانتحارية", "انتحاريًا", "انتحاريا", "انتحاريين", "الانتحاريين",
+        "المزدوج", "مزدوج", "المزدوجين", "مزدوجين"}
+METAPHOR = {"الوضع", "الأوضاع", "الاوضاع", "الموقف", "الصراع", "الأزمة", "الازمة", "الخلاف", "الخلافات", "حرب",
+            "الحرب", "المنطقة", "الساحة"}
+DEVICE = re.compile(r"^(ب|ل)?(ال)?(سيار|عبو|حزام|أحزم|شاحن|قنبل|قناب|مفخخ|مففخ|لغم|ألغام|صاروخ|دراج)")
+ADJECTIVE = re.compile(r"^(و|ف)?(ال)?تفجيري(ة|ين|ات|ا|اً|ًا)?$")
+
+
+def _words(text: str):
+    """(start, end, word) of each whitespace-separated word, punctuation trimmed from both ends."""
+    for m in re.finditer(r"\S+", text):
+        raw = m.group()
+        word = raw.strip(PUNCT)
+        if word:
+            start = m.start() + len(raw) - len(raw.lstrip(PUNCT))
+            yield start, start + len(word), word
+
+
+def bombing_weapons(text: str, labels, spans: list[dict]) -> list[dict]:
+    """The ``WEAPON`` spans rule 6 adds to one sentence (offsets relative to it); [] when none."""
+    if not labels:
+        return []
+    words = list(_words(text))
+    taken = [(s["start"], s["end"]) for s in spans]
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= x or a >= y for x, y in taken)
+
+    added = []
+    for i, (a, b, word) in enumerate(words):
+        if "تفجير" not in word or ADJECTIVE.match(word) or not free(a, b):
+            continue
+        nxt = words[i + 1] if i + 1 < len(words) and text[b:words[i + 1][0]] == " " else None
+        if nxt and (nxt[2] in METAPHOR or DEVICE.match(nxt[2])
+                    or any(s["start"] <= nxt[0] < s["end"] and s["label"] == "WEAPON" for s in spans)):
+            continue
+        end = nxt[1] if nxt and nxt[2] in KIND and free(nxt[0], nxt[1]) else b
+        added.append({"start": a, "end": end, "label": "WEAPON"})
+        taken.append((a, end))
+    return added
+
+
+def apply_to(path: Path, records, write: bool) -> list[tuple[str, str]]:
+    """Add rule 6's spans to one reference file whose rebuilt ``records`` are given in file order.
+
+    Returns (record id, added text) for each addition; with ``write`` the file is replaced atomically.
+    """
+    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    if len(rows) != len(records):
+        raise ValueError(f"{path}: {len(rows)} references but {len(records)} records rebuilt")
+    found = []
+    for row, rec in zip(rows, records):
+        if row["id"] != rec.id:
+            raise ValueError(f"{path}: reference {row['id']} rebuilt as {rec.id}")
+        add = bombing_weapons(rec.text, row["labels"], row["spans"])
+        if add:
+            row["spans"] = sorted(row["spans"] + add, key=lambda s: (s["start"], s["end"]))
+            found += [(row["id"], rec.text[s["start"]:s["end"]]) for s in add]
+    if write and found:
+        tmp = path.with_name(f".{path.name}.tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        tmp.replace(path)
+    return found
+
+
+def stored_files():
+    """(path, loader) of every annotation file the rule applies to: real-news train and dev, real-dev."""
+    from rasd_train.data.realdev import REFS as REAL_DEV_REFS
+    from rasd_train.data.realdev import load_real_dev
+    from rasd_train.data.realnews import REFS_DIR, load_refs
+
+    files = [(REFS_DIR / f"{split}.jsonl", load_refs) for split in ("train", "dev")]
+    return [(p, loader) for p, loader in files if p.is_file()] + [(REAL_DEV_REFS, load_real_dev)]
+
+
+def main(argv=None) -> int:
+    from rasd_train.data.shared import SharedDataMissing
+
+    parser = argparse.ArgumentParser(description="Apply adjudicated conventions (rule 6: bombing is WEAPON).")
+    parser.add_argument("--write", action="store_true", help="store the additions (default: list them)")
+    args = parser.parse_args(argv)
+    try:
+        for path, loader in stored_files():
+            found = apply_to(path, loader(path), args.write)
+            sys.stdout.write(f"{path}: {len(found)} WEAPON span(s) {'added' if args.write else 'to add'}\n")
+    except SharedDataMissing as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
