@@ -20,6 +20,7 @@ def test_devices_metaphors_adjectives_spans_and_unlabelled_sentences_are_left_al
     assert _added("قتل جنديان في تفجير سيارة مفخخة وبتفجير عبوات ناسفة.") == []
     assert _added("حذر من تفجير الوضع في المنطقة.") == []
     assert _added("ضبط حزاما تفجيريا ومواد تفجيرية.") == []
+    assert _added("وتداول المغردون وسم #تفجير_طوارئ_عسير أمس.") == []
     assert _added("وقع التفجير صباحا.", labels=()) == []
     text = "وقع التفجير الانتحاري صباحا."
     covered = [{"start": text.index("التفجير"), "end": text.index(" صباحا"), "label": "WEAPON"}]

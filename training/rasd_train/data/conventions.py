@@ -13,7 +13,8 @@ is written once, the way the corpus's own tagged mentions read:
   evaluative one stays out (``التفجير الإرهابي``, ``الغاشم``: 31 of the 32 tagged mentions so written);
 - a named device right after it is the weapon instead (``تفجير سيارة مفخخة``, ``بتفجير عبوات ناسفة``:
   32 of 34 tagged mentions), and so is a metaphor's object (``تفجير الوضع``: not a bombing);
-- the adjective ``تفجيري`` / ``التفجيرية`` alone, and a word already inside a span, are left as they are.
+- the adjective ``تفجيري`` / ``التفجيرية`` alone, a hashtag (``#تفجير_طوارئ_عسير``), and a word already
+  inside a span, are left as they are.
 
 ``python -m rasd_train.data.conventions [--write]`` lists or applies the additions to real-news train
 and dev and to real-dev (each file replaced atomically; a second run finds nothing to add).
@@ -33,6 +34,7 @@ KIND = {"انتحاري", "الانتحاري", "انتحارية", "الانت�
 METAPHOR = {"الوضع", "الأوضاع", "الاوضاع", "الموقف", "الصراع", "الأزمة", "الازمة", "الخلاف", "الخلافات", "حرب",
             "الحرب", "المنطقة", "الساحة"}
 DEVICE = re.compile(r"^(ب|ل)?(ال)?(سيار|عبو|حزام|أحزم|شاحن|قنبل|قناب|مفخخ|مففخ|لغم|ألغام|صاروخ|دراج)")
+ARABIC = re.compile(r"[\u0621-\u064a\u064b-\u0652]+")  # a hashtag (#تفجير_…) or a mixed token is not a word here
 ADJECTIVE = re.compile(r"^(و|ف)?(ال)?تفجيري(ة|ين|ات|ا|اً|ًا)?$")
 
 
@@ -58,7 +60,7 @@ def bombing_weapons(text: str, labels, spans: list[dict]) -> list[dict]:
 
     added = []
     for i, (a, b, word) in enumerate(words):
-        if "تفجير" not in word or ADJECTIVE.match(word) or not free(a, b):
+        if "تفجير" not in word or not ARABIC.fullmatch(word) or ADJECTIVE.match(word) or not free(a, b):
             continue
         nxt = words[i + 1] if i + 1 < len(words) and text[b:words[i + 1][0]] == " " else None
         if nxt and (nxt[2] in METAPHOR or DEVICE.match(nxt[2])

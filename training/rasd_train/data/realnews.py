@@ -380,10 +380,8 @@ def _ref_text(ref: dict, docs: dict) -> str:
 
 
 def _dev_period(ref: dict, docs: dict) -> bool:
-    if ref["corpus"] == "fignews":
-        return ref["doc_id"].split("/")[0] in DEV_BATCHES
     doc = docs.get(_doc_key(ref))
-    return doc is not None and doc.date in DEV_DATES
+    return doc is not None and in_period(doc, DEV_DATES, DEV_BATCHES)
 
 
 def _write_refs(path: Path, refs: list[dict]) -> None:
