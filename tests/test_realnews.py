@@ -233,3 +233,18 @@ def test_real_news_dev_is_tuned_on_and_evaluated_and_never_trained_on(corpus, tm
     assert texts(sets["tune"]) == ["نص مكتوب.", "وقال شهود إن القصف استمر."]
     assert list(sets["eval"]) == ["dev", "test", "real-news-dev", "real-news-test"]
     assert sets["counts"]["tune_sets"] == ["dev", "real-news-dev"]
+
+
+def test_later_rounds_never_draw_documents_of_the_dev_or_test_period(tmp_path, monkeypatch):
+    from rasd_train.data import realnews
+
+    event = "قصفت طائرات حربية مواقع في مدينة حلب صباح اليوم وأدى القصف إلى مقتل خمسة مدنيين."
+    docs = [realnews.Document("saudinewsnet", f"u-{day}", event, day) for day in ("2015-07-21", "2015-08-08", "2015-08-10")]
+    docs += [realnews.Document("fignews", f"{batch}/Arabic/1", event, None) for batch in ("B02", "B13", "B14")]
+    monkeypatch.setattr(realnews, "iter_documents", lambda corpora=realnews.CORPORA: iter(docs))
+    monkeypatch.setattr(realnews, "REAL_DEV_REFS", tmp_path / "none.jsonl")
+    (tmp_path / "none.jsonl").write_text("", encoding="utf-8")
+    budgets = {"train_icpt": 0, "train_deny": 0, "train_event": 100, "train_neg": 0, "train_fig": 100,
+               "test_snn": 0, "test_fig": 0}
+    chosen = realnews.select_documents(budgets=budgets)
+    assert sorted(d.doc_id for d in chosen["train"]) == ["B02/Arabic/1", "u-2015-07-21"]
