@@ -89,11 +89,9 @@ def apply_to(path: Path, records, write: bool) -> list[tuple[str, str]]:
             row["spans"] = sorted(row["spans"] + add, key=lambda s: (s["start"], s["end"]))
             found += [(row["id"], rec.text[s["start"]:s["end"]]) for s in add]
     if write and found:
-        tmp = path.with_name(f".{path.name}.tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        tmp.replace(path)
+        from rasd_train.data.realnews import write_refs
+
+        write_refs(path, rows)
     return found
 
 

@@ -148,11 +148,8 @@ def select_documents(seed: int = 2026, budgets: dict | None = None, exclude: set
             continue
         if in_period(doc, DEV_DATES, DEV_BATCHES):
             continue  # later train rounds stay before the dev period
-        if doc.corpus == "saudinewsnet":
-            name = "test_snn" if doc.date in TEST_DATES else "train_snn"
-        else:
-            name = "test_fig" if doc.doc_id.split("/")[0] in TEST_BATCHES else "train_fig"
-        pools[name].append((doc, _profile(doc)))
+        split = "test" if in_period(doc, TEST_DATES, TEST_BATCHES) else "train"
+        pools[f"{split}_{'snn' if doc.corpus == 'saudinewsnet' else 'fig'}"].append((doc, _profile(doc)))
     for pool in pools.values():
         rng.shuffle(pool)
     density = lambda k: (lambda dp: -dp[1][k] / dp[1]["n"] if dp[1]["n"] else 0)  # noqa: E731
@@ -359,17 +356,18 @@ def carve_dev(refs_dir: Path = REFS_DIR) -> dict[str, int]:
     rows = [json.loads(line) for line in open(train_path, encoding="utf-8") if line.strip()]
     dev = [json.loads(line) for line in open(dev_path, encoding="utf-8") if line.strip()] if dev_path.is_file() else []
     docs = load_documents({_doc_key(r) for r in rows + dev})
-    moving = [r for r in rows if _dev_period(r, docs)]
+    moving, kept = [], []
+    for r in rows:
+        (moving if _dev_period(r, docs) else kept).append(r)
     if not moving:
         return {"moved": 0, "dropped": 0, "train": len(rows), "dev": len(dev)}
     for n, r in enumerate(moving, len(dev) + 1):
         r["id"] = f"realnews-dev-{n:05d}"
-    kept = [r for r in rows if not _dev_period(r, docs)]
     # agency copy reprinted in an earlier train article: the held-out copy wins, as in _disjoint
     held = {_ref_text(r, docs) for r in moving}
     left = [r for r in kept if _ref_text(r, docs) not in held]
-    _write_refs(dev_path, dev + moving)
-    _write_refs(train_path, left)
+    write_refs(dev_path, dev + moving)
+    write_refs(train_path, left)
     return {"moved": len(moving), "dropped": len(kept) - len(left), "train": len(left), "dev": len(dev) + len(moving)}
 
 
@@ -384,7 +382,7 @@ def _dev_period(ref: dict, docs: dict) -> bool:
     return doc is not None and in_period(doc, DEV_DATES, DEV_BATCHES)
 
 
-def _write_refs(path: Path, refs: list[dict]) -> None:
+def write_refs(path: Path, refs: list[dict]) -> None:
     """Reference rows to ``path``, atomically: a crash while writing leaves the stored file whole."""
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
@@ -563,7 +561,7 @@ def _main(argv=None) -> int:
     sys.stdout.write(summary(records, schema) + f"\n{len(errors)} error(s)\n")
     if args.write and not errors:
         refs = _disjoint(refs, records, args.split)
-        _write_refs(path, stored + refs)
+        write_refs(path, stored + refs)
         sys.stdout.write(f"wrote {len(stored) + len(refs)} references to {path} ({len(refs)} new)\n")
     return 1 if errors else 0
 
