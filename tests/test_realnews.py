@@ -248,3 +248,26 @@ def test_later_rounds_never_draw_documents_of_the_dev_or_test_period(tmp_path, m
                "test_snn": 0, "test_fig": 0}
     chosen = realnews.select_documents(budgets=budgets)
     assert sorted(d.doc_id for d in chosen["train"]) == ["B02/Arabic/1", "u-2015-07-21"]
+
+
+def test_agreement_of_a_round_commits_figures_and_references_and_keeps_the_text_in_src(corpus, tmp_path, monkeypatch):
+    from rasd_train.data import realnews
+
+    monkeypatch.setattr(realnews, "REFS_DIR", tmp_path / "refs")
+    src = tmp_path / "src"
+    src.mkdir()
+    doc = "### doc: fignews:B01/Arabic/1\n"
+    (src / "more-1.txt").write_text(doc + "attack | قصفت <WEAPON>طائرات</WEAPON> إسرائيلية <LOCATION>مدينة غزة</LOCATION>.\n"
+                                    "attack | وقال <SOURCE>شهود</SOURCE> إن القصف استمر.\n", encoding="utf-8")
+    (src / "pass2.txt").write_text(doc + "attack | قصفت <WEAPON>طائرات</WEAPON> إسرائيلية <LOCATION>مدينة غزة</LOCATION>.\n"
+                                   "- | وقال شهود إن القصف استمر.\n", encoding="utf-8")
+    args = ["agreement", str(src / "more-1.txt"), "--pass2", str(src / "pass2.txt"), "--round", "round9"]
+    assert realnews.main(args) == 0
+    figures = json.loads((tmp_path / "refs/round9/agreement.json").read_text(encoding="utf-8"))
+    assert figures["sentences"] == 2 and figures["disagreeing_sentences"] == 1
+    assert figures["labels"]["micro"]["f1"] < 1.0
+    rows = [json.loads(line) for line in open(tmp_path / "refs/round9/pass2.jsonl", encoding="utf-8")]
+    assert [r["id"] for r in rows] == ["realnews-round9-pass2-00001", "realnews-round9-pass2-00002"]
+    assert all("text" not in r for r in rows) and "شهود" not in json.dumps(figures, ensure_ascii=False)
+    diffs = (src / "disagreements-round9.txt").read_text(encoding="utf-8")
+    assert diffs.startswith("#1 fignews:B01/Arabic/1 @") and "p2: - | وقال شهود" in diffs

@@ -439,6 +439,29 @@ def agreement(pass1_sources, pass2_source, schema: LabelSchema | None = None) ->
     return figures, diffs
 
 
+def store_agreement(pass1_sources, pass2_source, round_name: str, refs_dir: Path | None = None) -> dict:
+    """A round's agreement, measured before adjudication, written where each part belongs.
+
+    Committed (no text): ``REFS_DIR/ROUND/agreement.json`` (the figures) and ``pass2.jsonl`` (the
+    second pass as references, ids ``realnews-ROUND-pass2-NNNNN``). Beside the pass-2 file, in the
+    gitignored src folder (with text, for the adjudicator): ``disagreements-ROUND.txt``, numbered.
+    """
+    figures, diffs = agreement(pass1_sources, pass2_source)
+    refs, _, _ = build_references([pass2_source], "train")
+    for i, ref in enumerate(refs, 1):
+        ref["id"] = f"realnews-{round_name}-pass2-{i:05d}"
+    out = Path(refs_dir or REFS_DIR) / round_name
+    out.mkdir(parents=True, exist_ok=True)
+    write_refs(out / "pass2.jsonl", refs)
+    summary = {"pass1": [Path(p).name for p in pass1_sources], "pass2": Path(pass2_source).name,
+               "disagreeing_sentences": len(diffs), **figures}
+    (out / "agreement.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    with open(Path(pass2_source).parent / f"disagreements-{round_name}.txt", "w", encoding="utf-8") as fh:
+        for i, d in enumerate(diffs, 1):
+            fh.write(f"#{i} {d['doc']} @{d['start']}\np1: {d['pass1']}\np2: {d['pass2']}\n\n")
+    return summary
+
+
 def _disjoint(refs: list[dict], records: list[Record], split: str) -> list[dict]:
     """Leave out sentences that are also in a held-out split (real-dev; and dev and test, for train).
 
@@ -513,6 +536,11 @@ def _main(argv=None) -> int:
     p = sub.add_parser("sample-agreement", help="draw whole train documents for the second pass")
     p.add_argument("inputs", nargs="+", type=Path)
     p.add_argument("--out", type=Path, default=SRC_DIR / "input-pass2.txt")
+    p = sub.add_parser("agreement", help="a second pass against pass 1: figures and pass-2 references "
+                       "(REFS_DIR/ROUND), disagreements beside the pass-2 file")
+    p.add_argument("pass1", nargs="+", type=Path)
+    p.add_argument("--pass2", type=Path, required=True)
+    p.add_argument("--round", dest="round_name", required=True, help="folder and id prefix, e.g. round3")
     p = sub.add_parser("refs", help="check annotated files and (with --write) store the references")
     p.add_argument("split", choices=SPLITS)
     p.add_argument("sources", nargs="+", type=Path)
@@ -537,6 +565,12 @@ def _main(argv=None) -> int:
         return 0
     if args.cmd == "sample-agreement":
         sys.stdout.write(f"{args.out}: {agreement_sample(args.inputs, args.out)} sentences\n")
+        return 0
+    if args.cmd == "agreement":
+        got = store_agreement(args.pass1, args.pass2, args.round_name)
+        sys.stdout.write(f"{got['sentences']} sentences in {got['documents']} documents: labels "
+                         f"{got['labels']['micro']['f1']:.3f}, strict spans {got['spans']['micro']['f1']:.3f}; "
+                         f"{got['disagreeing_sentences']} disagreeing\n")
         return 0
     if args.cmd == "carve-dev":
         counts = carve_dev()
