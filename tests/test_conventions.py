@@ -45,3 +45,36 @@ def test_a_file_is_rewritten_once_and_a_second_pass_adds_nothing(tmp_path):
     spans = json.loads(path.read_text(encoding="utf-8").splitlines()[0])["spans"]
     assert [s["label"] for s in spans] == ["SOURCE", "WEAPON"]
     assert apply_to(path, records, write=True) == []
+
+
+def test_rule_41_decisions_replace_labels_and_spans_once_before_rule_6(tmp_path):
+    import hashlib
+
+    import pytest
+    from rasd.records import Record
+
+    condolence = "وقدم تعازيه لأسر شهداء التفجير."
+    killed = "ونعى الشهيد الذي قتل في التفجير."
+    sha = lambda t: hashlib.sha1(t.encode("utf-8")).hexdigest()  # noqa: E731
+    rows = [{"id": "r-1", "labels": ["casualty_report"], "spans": [{"start": 14, "end": 19, "label": "CASUALTIES"}]},
+            {"id": "r-2", "labels": [], "spans": []}]
+    path = tmp_path / "refs.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    records = [Record("r-1", condolence, ["casualty_report"], []), Record("r-2", killed, [], [])]
+    decisions = {
+        "r-1": {"id": "r-1", "sha1": sha(condolence), "labels": [], "spans": [], "why": "no death predicate"},
+        "r-2": {"id": "r-2", "sha1": sha(killed), "labels": ["casualty_report"],
+                "spans": [{"start": 4, "end": 10, "label": "CASUALTIES"}], "why": "states قتل"},
+    }
+    found = apply_to(path, records, write=True, decisions=decisions)
+    # r-1 lost its only label, so rule 6 leaves its bombing noun alone; r-2 gained one, so it is a WEAPON
+    assert found == [("r-1", "rule 41: labels ['casualty_report'] -> []"),
+                     ("r-2", "rule 41: labels [] -> ['casualty_report']")]
+    stored = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert stored[0]["labels"] == [] and stored[0]["spans"] == []
+    assert [s["label"] for s in stored[1]["spans"]] == ["CASUALTIES", "WEAPON"]
+    # the second pass changes nothing: rule 6's span completes rule 41's decision, it does not undo it
+    assert apply_to(path, records, write=True, decisions=decisions) == []
+    wrong = {"r-1": dict(decisions["r-1"], sha1=sha("another sentence"))}
+    with pytest.raises(ValueError, match="r-1 is not the sentence rule 41 decided"):
+        apply_to(path, records, write=False, decisions=wrong)

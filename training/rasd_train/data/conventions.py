@@ -16,8 +16,15 @@ is written once, the way the corpus's own tagged mentions read:
 - the adjective ``تفجيري`` / ``التفجيرية`` alone, a hashtag (``#تفجير_طوارئ_عسير``), and a word already
   inside a span, are left as they are.
 
-``python -m rasd_train.data.conventions [--write]`` lists or applies the additions to real-news train
-and dev and to real-dev (each file replaced atomically; a second run finds nothing to add).
+Rule 41 (``data/real-news/ADJUDICATION-round3.md``) settled what rule 26 had left to each annotator:
+a condolence, funeral, prayer for the dead or wish of recovery is ``casualty_report`` only when the
+sentence itself states a death or wound (a predicate or a count), not when it names the dead only as
+those the reaction is for. It is a judgement per sentence, not a pattern, so the sentences it
+changed are stored as decisions (``data/real-news/rule41.jsonl``: id, the sentence's SHA-1, its
+labels and spans as decided, and why) and applied before rule 6.
+
+``python -m rasd_train.data.conventions [--write]`` lists or applies both to real-news train and dev
+and to real-dev (each file replaced atomically; a second run finds nothing to change).
 """
 
 from __future__ import annotations
@@ -72,10 +79,39 @@ def bombing_weapons(text: str, labels, spans: list[dict]) -> list[dict]:
     return added
 
 
-def apply_to(path: Path, records, write: bool) -> list[tuple[str, str]]:
-    """Add rule 6's spans to one reference file whose rebuilt ``records`` are given in file order.
+DECISIONS = Path("data/real-news/rule41.jsonl")
 
-    Returns (record id, added text) for each addition; with ``write`` the file is replaced atomically.
+
+def load_decisions(path: Path = DECISIONS) -> dict[str, dict]:
+    """Rule 41's stored decisions by record id ({} without the file)."""
+    if not Path(path).is_file():
+        return {}
+    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    return {row["id"]: row for row in rows}
+
+
+def decided(row: dict, rec, decision: dict, path: Path) -> str | None:
+    """Give ``row`` rule 41's labels and spans (completed by rule 6, so that a second pass is still);
+    a description of the change, or None when it has them."""
+    from rasd_train.data.realnews import sha1
+
+    if decision["sha1"] != sha1(rec.text):
+        raise ValueError(f"{path}: {row['id']} is not the sentence rule 41 decided (SHA-1 differs)")
+    labels, spans = list(decision["labels"]), [dict(s) for s in decision["spans"]]
+    spans = sorted(spans + bombing_weapons(rec.text, labels, spans), key=lambda s: (s["start"], s["end"]))
+    if row["labels"] == labels and row["spans"] == spans:
+        return None
+    change = f"rule 41: labels {row['labels']} -> {labels}"
+    row["labels"], row["spans"] = labels, spans
+    return change
+
+
+def apply_to(path: Path, records, write: bool, decisions: dict | None = None) -> list[tuple[str, str]]:
+    """Apply rule 41's ``decisions``, then add rule 6's spans, to one reference file whose rebuilt
+    ``records`` are given in file order.
+
+    Returns (record id, change) for each change (for rule 6 the added text); with ``write`` the file
+    is replaced atomically.
     """
     rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
     if len(rows) != len(records):
@@ -84,6 +120,8 @@ def apply_to(path: Path, records, write: bool) -> list[tuple[str, str]]:
     for row, rec in zip(rows, records):
         if row["id"] != rec.id:
             raise ValueError(f"{path}: reference {row['id']} rebuilt as {rec.id}")
+        if row["id"] in (decisions or {}) and (change := decided(row, rec, decisions[row["id"]], path)):
+            found.append((row["id"], change))
         add = bombing_weapons(rec.text, row["labels"], row["spans"])
         if add:
             row["spans"] = sorted(row["spans"] + add, key=lambda s: (s["start"], s["end"]))
@@ -108,13 +146,17 @@ def stored_files():
 def main(argv=None) -> int:
     from rasd_train.data.shared import SharedDataMissing
 
-    parser = argparse.ArgumentParser(description="Apply adjudicated conventions (rule 6: bombing is WEAPON).")
-    parser.add_argument("--write", action="store_true", help="store the additions (default: list them)")
+    parser = argparse.ArgumentParser(
+        description="Apply adjudicated conventions (rule 41: reactions to deaths; rule 6: bombing is WEAPON).")
+    parser.add_argument("--write", action="store_true", help="store the changes (default: list them)")
     args = parser.parse_args(argv)
+    decisions = load_decisions()
     try:
         for path, loader in stored_files():
-            found = apply_to(path, loader(path), args.write)
-            sys.stdout.write(f"{path}: {len(found)} WEAPON span(s) {'added' if args.write else 'to add'}\n")
+            found = apply_to(path, loader(path), args.write, decisions)
+            n41 = sum(1 for _, change in found if change.startswith("rule 41"))
+            done = "made" if args.write else "to make"
+            sys.stdout.write(f"{path}: {n41} rule-41 change(s) and {len(found) - n41} WEAPON span(s) {done}\n")
     except SharedDataMissing as exc:
         sys.stderr.write(f"{exc}\n")
         return 2
