@@ -62,8 +62,8 @@ def test_rule_41_decisions_replace_labels_and_spans_once_before_rule_6(tmp_path)
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     records = [Record("r-1", condolence, ["casualty_report"], []), Record("r-2", killed, [], [])]
     decisions = {
-        "r-1": {"id": "r-1", "sha1": sha(condolence), "labels": [], "spans": [], "why": "no death predicate"},
-        "r-2": {"id": "r-2", "sha1": sha(killed), "labels": ["casualty_report"],
+        "r-1": {"id": "r-1", "rule": 41, "sha1": sha(condolence), "labels": [], "spans": [], "why": "no death predicate"},
+        "r-2": {"id": "r-2", "rule": 41, "sha1": sha(killed), "labels": ["casualty_report"],
                 "spans": [{"start": 4, "end": 10, "label": "CASUALTIES"}], "why": "states قتل"},
     }
     found = apply_to(path, records, write=True, decisions=decisions)
@@ -78,3 +78,17 @@ def test_rule_41_decisions_replace_labels_and_spans_once_before_rule_6(tmp_path)
     wrong = {"r-1": dict(decisions["r-1"], sha1=sha("another sentence"))}
     with pytest.raises(ValueError, match="r-1 is not the sentence rule 41 decided"):
         apply_to(path, records, write=False, decisions=wrong)
+
+
+def test_a_sentence_decided_by_two_rules_is_an_error(tmp_path):
+    import pytest
+
+    from rasd_train.data.conventions import load_decisions
+
+    a, b = tmp_path / "rule41.jsonl", tmp_path / "rule42.jsonl"
+    a.write_text(json.dumps({"id": "r-1", "rule": 41, "sha1": "x", "labels": [], "spans": []}) + "\n", encoding="utf-8")
+    b.write_text(json.dumps({"id": "r-2", "rule": 42, "sha1": "y", "labels": [], "spans": []}) + "\n", encoding="utf-8")
+    assert sorted(load_decisions((a, b, tmp_path / "missing.jsonl"))) == ["r-1", "r-2"]
+    b.write_text(b.read_text(encoding="utf-8") + json.dumps({"id": "r-1", "rule": 42}) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"rule42.jsonl:2: r-1 is decided twice \(rules 41 and 42\)"):
+        load_decisions((a, b))

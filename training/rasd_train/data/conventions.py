@@ -19,8 +19,10 @@ is written once, the way the corpus's own tagged mentions read:
 Rule 41 (``data/real-news/ADJUDICATION-round3.md``) settled what rule 26 had left to each annotator:
 a condolence, funeral, prayer for the dead or wish of recovery is ``casualty_report`` only when the
 sentence itself states a death or wound (a predicate or a count), not when it names the dead only as
-those the reaction is for. It is a judgement per sentence, not a pattern, so the sentences it
-changed are stored as decisions (``data/real-news/rule41.jsonl``: id, the sentence's SHA-1, its
+those the reaction is for. Rule 42: an aircraft shot down is ``interception`` (the specification's
+"shot down, downed … aircraft"), also in the MH17 story, which real-news train had as ``attack``
+only. Both are judgements per sentence, not patterns, so the sentences they change are stored as
+decisions (``data/real-news/rule41.jsonl``, ``rule42.jsonl``: id, rule, the sentence's SHA-1, its
 labels and spans as decided, and why) and applied before rule 6.
 
 ``python -m rasd_train.data.conventions [--write]`` lists or applies both to real-news train and dev
@@ -79,29 +81,39 @@ def bombing_weapons(text: str, labels, spans: list[dict]) -> list[dict]:
     return added
 
 
-DECISIONS = Path("data/real-news/rule41.jsonl")
+DECISIONS = (Path("data/real-news/rule41.jsonl"), Path("data/real-news/rule42.jsonl"))
 
 
-def load_decisions(path: Path = DECISIONS) -> dict[str, dict]:
-    """Rule 41's stored decisions by record id ({} without the file)."""
-    if not Path(path).is_file():
-        return {}
-    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
-    return {row["id"]: row for row in rows}
+def load_decisions(paths=DECISIONS) -> dict[str, dict]:
+    """The stored per-sentence decisions (rules 41 and 42) by record id; a file that is missing adds none.
+
+    A sentence decided by two files is an error: which decision holds would depend on their order."""
+    out: dict[str, dict] = {}
+    for path in paths:
+        if not Path(path).is_file():
+            continue
+        for lineno, line in enumerate(open(path, encoding="utf-8"), 1):
+            if line.strip():
+                row = json.loads(line)
+                if row["id"] in out:
+                    raise ValueError(f"{path}:{lineno}: {row['id']} is decided twice (rules {out[row['id']]['rule']} "
+                                     f"and {row['rule']})")
+                out[row["id"]] = row
+    return out
 
 
 def decided(row: dict, rec, decision: dict, path: Path) -> str | None:
-    """Give ``row`` rule 41's labels and spans (completed by rule 6, so that a second pass is still);
+    """Give ``row`` its decision's labels and spans (completed by rule 6, so that a second pass is still);
     a description of the change, or None when it has them."""
     from rasd_train.data.realnews import sha1
 
     if decision["sha1"] != sha1(rec.text):
-        raise ValueError(f"{path}: {row['id']} is not the sentence rule 41 decided (SHA-1 differs)")
+        raise ValueError(f"{path}: {row['id']} is not the sentence rule {decision['rule']} decided (SHA-1 differs)")
     labels, spans = list(decision["labels"]), [dict(s) for s in decision["spans"]]
     spans = sorted(spans + bombing_weapons(rec.text, labels, spans), key=lambda s: (s["start"], s["end"]))
     if row["labels"] == labels and row["spans"] == spans:
         return None
-    change = f"rule 41: labels {row['labels']} -> {labels}"
+    change = f"rule {decision['rule']}: labels {row['labels']} -> {labels}"
     row["labels"], row["spans"] = labels, spans
     return change
 
@@ -147,7 +159,8 @@ def main(argv=None) -> int:
     from rasd_train.data.shared import SharedDataMissing
 
     parser = argparse.ArgumentParser(
-        description="Apply adjudicated conventions (rule 41: reactions to deaths; rule 6: bombing is WEAPON).")
+        description="Apply adjudicated conventions (rule 41: reactions to deaths; rule 42: downed aircraft; "
+                    "rule 6: bombing is WEAPON).")
     parser.add_argument("--write", action="store_true", help="store the changes (default: list them)")
     args = parser.parse_args(argv)
     decisions = load_decisions()
@@ -155,8 +168,10 @@ def main(argv=None) -> int:
         for path, loader in stored_files():
             found = apply_to(path, loader(path), args.write, decisions)
             n41 = sum(1 for _, change in found if change.startswith("rule 41"))
+            n42 = sum(1 for _, change in found if change.startswith("rule 42"))
             done = "made" if args.write else "to make"
-            sys.stdout.write(f"{path}: {n41} rule-41 change(s) and {len(found) - n41} WEAPON span(s) {done}\n")
+            sys.stdout.write(f"{path}: {n41} rule-41 and {n42} rule-42 change(s) and "
+                             f"{len(found) - n41 - n42} WEAPON span(s) {done}\n")
     except SharedDataMissing as exc:
         sys.stderr.write(f"{exc}\n")
         return 2
