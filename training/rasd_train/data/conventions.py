@@ -119,7 +119,7 @@ def decided(row: dict, rec, decision: dict, path: Path) -> str | None:
 
 
 def apply_to(path: Path, records, write: bool, decisions: dict | None = None) -> list[tuple[str, str]]:
-    """Apply rule 41's ``decisions``, then add rule 6's spans, to one reference file whose rebuilt
+    """Apply the stored ``decisions`` (rules 41 and 42), then add rule 6's spans, to one reference file whose rebuilt
     ``records`` are given in file order.
 
     Returns (record id, change) for each change (for rule 6 the added text); with ``write`` the file
@@ -146,7 +146,7 @@ def apply_to(path: Path, records, write: bool, decisions: dict | None = None) ->
 
 
 def stored_files():
-    """(path, loader) of every annotation file the rule applies to: real-news train and dev, real-dev."""
+    """(path, loader) of every annotation file the rules apply to: real-news train and dev, real-dev."""
     from rasd_train.data.realdev import REFS as REAL_DEV_REFS
     from rasd_train.data.realdev import load_real_dev
     from rasd_train.data.realnews import REFS_DIR, load_refs
@@ -163,8 +163,8 @@ def main(argv=None) -> int:
                     "rule 6: bombing is WEAPON).")
     parser.add_argument("--write", action="store_true", help="store the changes (default: list them)")
     args = parser.parse_args(argv)
-    decisions = load_decisions()
     try:
+        decisions = load_decisions()
         for path, loader in stored_files():
             found = apply_to(path, loader(path), args.write, decisions)
             n41 = sum(1 for _, change in found if change.startswith("rule 41"))
@@ -172,7 +172,7 @@ def main(argv=None) -> int:
             done = "made" if args.write else "to make"
             sys.stdout.write(f"{path}: {n41} rule-41 and {n42} rule-42 change(s) and "
                              f"{len(found) - n41 - n42} WEAPON span(s) {done}\n")
-    except SharedDataMissing as exc:
+    except (SharedDataMissing, ValueError) as exc:  # no ../shared, a changed sentence, a sentence decided twice
         sys.stderr.write(f"{exc}\n")
         return 2
     return 0
