@@ -103,8 +103,8 @@ def load_decisions(paths=DECISIONS) -> dict[str, dict]:
 
 
 def decided(row: dict, rec, decision: dict, path: Path) -> str | None:
-    """Give ``row`` its decision's labels and spans (completed by rule 6, so that a second pass is still);
-    a description of the change, or None when it has them."""
+    """Give ``row`` its decision's labels and spans, completed by rule 6 (so that a second pass changes
+    nothing); a description of the change, or None when it has them already."""
     from rasd_train.data.realnews import sha1
 
     if decision["sha1"] != sha1(rec.text):
@@ -119,8 +119,8 @@ def decided(row: dict, rec, decision: dict, path: Path) -> str | None:
 
 
 def apply_to(path: Path, records, write: bool, decisions: dict | None = None) -> list[tuple[str, str]]:
-    """Apply the stored ``decisions`` (rules 41 and 42), then add rule 6's spans, to one reference file whose rebuilt
-    ``records`` are given in file order.
+    """Apply the stored ``decisions`` (rules 41 and 42), then add rule 6's spans, to one reference file
+    whose rebuilt ``records`` are given in file order.
 
     Returns (record id, change) for each change (for rule 6 the added text); with ``write`` the file
     is replaced atomically.
