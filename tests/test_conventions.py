@@ -1,7 +1,9 @@
 """Rule 6 applied uniformly: bombing nouns become WEAPON the way the corpus's tagged ones read."""
 
 import json
+import re
 
+from conftest import ROOT
 from rasd_train.data.conventions import apply_to, bombing_weapons
 
 
@@ -92,3 +94,23 @@ def test_a_sentence_decided_by_two_rules_is_an_error(tmp_path):
     b.write_text(b.read_text(encoding="utf-8") + json.dumps({"id": "r-1", "rule": 42}) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"rule42.jsonl:2: r-1 is decided twice \(rules 41 and 42\)"):
         load_decisions((a, b))
+
+
+def test_the_stored_decisions_are_well_formed_and_each_sentence_is_decided_once():
+    """Every shipped decision names its rule's file, a SHA-1, labels in schema order and sorted,
+    non-overlapping spans of known types, and why; load_decisions raises on a sentence decided twice."""
+    from rasd.schema import LabelSchema
+    from rasd_train.data.conventions import DECISIONS, RULES, load_decisions
+
+    schema = LabelSchema()
+    decisions = load_decisions([ROOT / p for p in DECISIONS])
+    assert {d["rule"] for d in decisions.values()} == set(RULES)
+    for path in DECISIONS:
+        for line in open(ROOT / path, encoding="utf-8"):
+            d = json.loads(line)
+            assert path.name == f"rule{d['rule']}.jsonl" and re.fullmatch(r"[0-9a-f]{40}", d["sha1"]), d["id"]
+            assert d["labels"] == [lab for lab in schema.labels if lab in d["labels"]], d["id"]
+            assert d["why"].strip() and (d["spans"] == [] or d["labels"]), d["id"]
+            ends = [(s["start"], s["end"]) for s in d["spans"]]
+            assert all(s["label"] in schema.span_types for s in d["spans"]) and ends == sorted(ends), d["id"]
+            assert all(a < b <= c for (a, b), (c, _) in zip(ends, ends[1:] + [(10**9, 0)])), d["id"]

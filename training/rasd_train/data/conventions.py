@@ -21,11 +21,13 @@ a condolence, funeral, prayer for the dead or wish of recovery is ``casualty_rep
 sentence itself states a death or wound (a predicate or a count), not when it names the dead only as
 those the reaction is for. Rule 42: an aircraft shot down is ``interception`` (the specification's
 "shot down, downed … aircraft"), also in the MH17 story, which real-news train had as ``attack``
-only. Both are judgements per sentence, not patterns, so the sentences they change are stored as
-decisions (``data/real-news/rule41.jsonl``, ``rule42.jsonl``: id, rule, the sentence's SHA-1, its
-labels and spans as decided, and why) and applied before rule 6.
+only. Rule 43: a party's denial, refusal to comment or to confirm is ``denial`` when it concerns an
+attack or another violent event, and only then (a political or economic denial is not). All three
+are judgements per sentence, not patterns, so the sentences they change are stored as decisions
+(``data/real-news/rule41.jsonl``, ``rule42.jsonl``, ``rule43.jsonl``: id, rule, the sentence's SHA-1,
+its labels and spans as decided, and why) and applied before rule 6.
 
-``python -m rasd_train.data.conventions [--write]`` lists or applies both to real-news train and dev
+``python -m rasd_train.data.conventions [--write]`` lists or applies them to real-news train and dev
 and to real-dev (each file replaced atomically; a second run finds nothing to change).
 """
 
@@ -81,11 +83,12 @@ def bombing_weapons(text: str, labels, spans: list[dict]) -> list[dict]:
     return added
 
 
-DECISIONS = (Path("data/real-news/rule41.jsonl"), Path("data/real-news/rule42.jsonl"))
+RULES = (41, 42, 43)
+DECISIONS = tuple(Path(f"data/real-news/rule{n}.jsonl") for n in RULES)
 
 
 def load_decisions(paths=DECISIONS) -> dict[str, dict]:
-    """The stored per-sentence decisions (rules 41 and 42) by record id; a file that is missing adds none.
+    """The stored per-sentence decisions (rules 41, 42 and 43) by record id; a file that is missing adds none.
 
     A sentence decided by two files is an error: which decision holds would depend on their order."""
     out: dict[str, dict] = {}
@@ -119,7 +122,7 @@ def decided(row: dict, rec, decision: dict, path: Path) -> str | None:
 
 
 def apply_to(path: Path, records, write: bool, decisions: dict | None = None) -> list[tuple[str, str]]:
-    """Apply the stored ``decisions`` (rules 41 and 42), then add rule 6's spans, to one reference file
+    """Apply the stored ``decisions`` (rules 41, 42 and 43), then add rule 6's spans, to one reference file
     whose rebuilt ``records`` are given in file order.
 
     Returns (record id, change) for each change (for rule 6 the added text); with ``write`` the file
@@ -160,18 +163,17 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(
         description="Apply adjudicated conventions (rule 41: reactions to deaths; rule 42: downed aircraft; "
-                    "rule 6: bombing is WEAPON).")
+                    "rule 43: denials of violent events; rule 6: bombing is WEAPON).")
     parser.add_argument("--write", action="store_true", help="store the changes (default: list them)")
     args = parser.parse_args(argv)
     try:
         decisions = load_decisions()
         for path, loader in stored_files():
             found = apply_to(path, loader(path), args.write, decisions)
-            n41 = sum(1 for _, change in found if change.startswith("rule 41"))
-            n42 = sum(1 for _, change in found if change.startswith("rule 42"))
+            per_rule = [sum(1 for _, change in found if change.startswith(f"rule {n}:")) for n in RULES]
             done = "made" if args.write else "to make"
-            sys.stdout.write(f"{path}: {n41} rule-41 and {n42} rule-42 change(s) and "
-                             f"{len(found) - n41 - n42} WEAPON span(s) {done}\n")
+            counts = ", ".join(f"{k} rule-{n}" for n, k in zip(RULES, per_rule))
+            sys.stdout.write(f"{path}: {counts} change(s) and {len(found) - sum(per_rule)} WEAPON span(s) {done}\n")
     except (SharedDataMissing, ValueError) as exc:  # no ../shared, a changed sentence, a sentence decided twice
         sys.stderr.write(f"{exc}\n")
         return 2
