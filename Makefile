@@ -52,7 +52,7 @@ test: venv
 # runs its tests and predicts with a real exported model (the tiny test model, trained and exported
 # with the training venv first).
 INFER_VENV ?= .venv-infer
-INFER_TESTS = tests/test_text.py tests/test_records.py tests/test_align_decode.py tests/test_sentences.py \
+INFER_TESTS = tests/test_text.py tests/test_wordcrf.py tests/test_charngrams.py tests/test_records.py tests/test_align_decode.py tests/test_sentences.py \
 	tests/test_events.py tests/test_io.py tests/test_dates.py tests/test_places.py tests/test_actors.py \
 	tests/test_incidents.py tests/test_acled.py tests/test_script.py
 test-inference: venv

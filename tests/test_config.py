@@ -34,6 +34,7 @@ def test_overrides_reach_nested_keys(monkeypatch):
     (["--model.base_model", "offline", "--model.bert_config", "nope.json"], "model.bert_config: file not found: nope.json"),
     (["--colour", "red"], "unknown key 'colour'"),
     (["--tagger_loss", "hinge"], "tagger_loss: 'hinge' is not one of softmax, crf"),
+    (["--word_crf_weights", "[0.2, 1.5]"], "word_crf_weights: a non-empty list of weights in [0, 1], not [0.2, 1.5]"),
 ])
 def test_config_errors(monkeypatch, override, message):
     monkeypatch.chdir(ROOT)

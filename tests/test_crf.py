@@ -12,6 +12,8 @@ from rasd_train.crf import Transitions, nll, word_positions  # noqa: E402
 
 from conftest import tiny_config  # noqa: E402
 
+MINI_TEXT = "قصفت طائرات حربية إسرائيلية مواقع في ريف حمص فجر الخميس."
+
 TAGS = ["O", "B-A", "I-A", "B-B", "I-B"]
 
 
@@ -57,7 +59,10 @@ def test_illegal_moves_cannot_be_learnt_legal():
 
 
 def test_a_crf_tagger_learns_keeps_a_standard_folder_and_serves_its_transitions(tmp_path):
+    import numpy as np
     from safetensors import safe_open
+
+    from rasd.decode import mix_tag_probs
 
     import rasd
     from rasd_train.config import TrainConfig, from_dict
@@ -65,6 +70,8 @@ def test_a_crf_tagger_learns_keeps_a_standard_folder_and_serves_its_transitions(
 
     cfg = tiny_config(tmp_path, epochs=30)
     cfg["tagger_loss"] = "crf"
+    cfg["word_crf_weights"] = [0.6]  # and the word-feature CRF beside it, always on here,
+    cfg["label_ngrams_weights"] = [0.0, 0.5]  # the n-gram label model measured, kept if it helps
     metrics = train(from_dict(TrainConfig, cfg))
     assert metrics["dev"]["spans"]["micro"]["f1"] >= 0.8, metrics["dev"]["spans"]["micro"]
     folder = tmp_path / "run" / "model"
@@ -73,6 +80,18 @@ def test_a_crf_tagger_learns_keeps_a_standard_folder_and_serves_its_transitions(
     learnt = json.loads((folder / "tagger" / "crf.json").read_text())["transitions"]
     assert metrics["decisions"]["transitions"].startswith("learnt")
     model = rasd.load(folder, backend="torch")
+    assert model.manifest.word_crf == "word_crf.json" and model.manifest.word_crf_weight == 0.6
+    assert model.word_crf is not None and set(metrics["decisions"]["span_f1_by_word_crf_weight"]) == {"0.6", "0.6+gate"}
+    tokens, mixed, _ = model.sentence_probabilities([MINI_TEXT])[0]
+    model.manifest.word_crf_weight = 0.0
+    _, alone, _ = model.sentence_probabilities([MINI_TEXT])[0]
+    assert np.allclose(mixed, mix_tag_probs(alone, model.crf_probs(tokens), 0.6))
+    model.manifest.word_crf_weight = 0.6
+    by_weight = metrics["decisions"]["label_f1_by_ngram_weight"]
+    assert set(by_weight) == {"0.0", "0.5"}
+    kept = model.manifest.label_ngrams_weight
+    assert kept == max((0.0, 0.5), key=lambda w: by_weight[str(w)])
+    assert (folder / "label_ngrams.json").is_file() == bool(kept) and (model.label_ngrams is not None) == bool(kept)
     if model.manifest.transition_weight:  # tuning may also find that emissions alone decode best
         assert model.manifest.transitions == learnt
     from transformers import AutoModelForTokenClassification

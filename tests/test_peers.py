@@ -22,7 +22,7 @@ def test_crf_peer_learns_the_spans_of_its_training_data(mini_records):
 
 
 def test_word_features_see_clitics_and_neighbours():
-    from rasd_train.peers import word_features
+    from rasd.wordcrf import word_features
 
     f = word_features(["قصف", "والطيران", "2015"], 1)
     assert f["wal"] and f["al"] is False and f["w-1"] == "قصف" and f["w+2"] == "</s>"
@@ -66,3 +66,35 @@ def test_reliability_plot_is_a_png(tmp_path):
     res = expected_calibration_error([["attack"], []], [[0.9], [0.2]], ["attack"])
     path = reliability_plot({"dev": res}, tmp_path / "r.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_exported_word_crf_gives_crfsuites_own_marginals(mini_records, tmp_path):
+    """The model folder's word CRF (numpy, rasd.wordcrf) is the fitted span peer, number for number."""
+    import numpy as np
+
+    from rasd.text import tokenize
+    from rasd.wordcrf import WordCrf
+    from rasd_train.peers import CrfSpans
+
+    peer = CrfSpans(Normalization()).fit(mini_records)
+    crf = WordCrf.load(peer.word_crf().save(tmp_path / "word_crf.json"))
+    for rec in mini_records:
+        _, feats = peer._features(rec.text)
+        theirs = [[d[t] for t in crf.tags] for d in peer.crf.predict_marginals_single(feats)]
+        assert np.allclose(crf.marginals(tokenize(rec.text)), theirs, atol=1e-5), rec.id
+
+
+def test_the_exported_ngram_model_gives_scikit_learns_own_probabilities(mini_records, tmp_path):
+    """The model folder's label n-grams (numpy, rasd.charngrams) are the fitted label peer."""
+    import numpy as np
+
+    from rasd.charngrams import CharNgramLabels
+    from rasd_train.peers import TfidfLabels
+
+    labels = ["attack", "interception", "casualty_report", "denial"]
+    peer = TfidfLabels(labels, Normalization(), seed=3).fit(mini_records)
+    theirs = peer.probs(mini_records)
+    ours = peer.char_ngrams()
+    assert np.allclose([ours.probs(r.text) for r in mini_records], theirs, atol=1e-9)
+    loaded = CharNgramLabels.load(ours.save(tmp_path / "label_ngrams.json"))
+    assert np.allclose([loaded.probs(r.text) for r in mini_records], theirs, atol=1e-4)

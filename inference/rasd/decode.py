@@ -43,6 +43,25 @@ def favour_spans(probs: np.ndarray, tags: Sequence[str], penalty: float) -> np.n
     return out
 
 
+def mix_tag_probs(tagger: np.ndarray, crf: np.ndarray, weight: float) -> np.ndarray:
+    """Per-word tag posteriors of two experts multiplied, ``tagger**(1 - weight) * crf**weight``,
+    rows renormalised: a tag both find likely wins over one only one is sure of (``rasd.wordcrf``).
+    ``weight`` 0 is the tagger alone, 1 the CRF alone."""
+    if not weight or len(tagger) == 0:
+        return tagger
+    logp = (1.0 - weight) * np.log(np.clip(tagger, 1e-12, 1.0)) + weight * np.log(np.clip(crf, 1e-12, 1.0))
+    p = np.exp(logp - logp.max(axis=1, keepdims=True))
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def mix_label_probs(classifier: np.ndarray, ngrams: np.ndarray, weight: float) -> np.ndarray:
+    """Label probabilities of the classifier and the character n-gram model (``rasd.charngrams``)
+    averaged, ``(1 - weight) * classifier + weight * ngrams``; the thresholds are tuned on the result."""
+    if not weight:
+        return classifier
+    return (1.0 - weight) * np.asarray(classifier, dtype=float) + weight * np.asarray(ngrams, dtype=float)
+
+
 def transition_mask(tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Log-masks of legal IOB2 moves: ``(start[j], move[i, j])``, 0 where legal and -inf where not."""
     n = len(tags)

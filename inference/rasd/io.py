@@ -428,3 +428,23 @@ def _incident_row(inc: dict) -> dict:
 
 def _blank(value) -> str:
     return "" if value is None else str(value)
+
+
+def save_weights(path, data: dict) -> Path:
+    """A model folder's companion weights (the peers: rasd.wordcrf, rasd.charngrams) as compact JSON."""
+    path = Path(path)
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    return path
+
+
+def load_weights(path, fmt: str, what: str) -> dict:
+    """Companion weights saved by ``save_weights``; a file that cannot be read or has another
+    ``format`` is a ValueError naming the file and ``what`` it should have held."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path}: cannot read {what} ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        raise ValueError(f"{path}: not {what} (format={data.get('format') if isinstance(data, dict) else None!r})")
+    return data

@@ -47,6 +47,14 @@ class Manifest:
     transition_weight: float = 0.0
     # subtracted from every word's log P(O) before decoding (rasd.decode.favour_spans); from dev
     outside_penalty: float = 0.0
+    # a word-feature CRF beside the tagger (rasd.wordcrf): its file in the folder ("" = none) and the
+    # weight of its posteriors in the product with the tagger's (rasd.decode.mix_tag_probs); from dev
+    word_crf: str = ""
+    word_crf_weight: float = 0.0
+    # character n-gram label scores beside the classifier (rasd.charngrams): their file ("" = none)
+    # and their weight in the average with the classifier's calibrated probabilities; from dev
+    label_ngrams: str = ""
+    label_ngrams_weight: float = 0.0
 
     def to_dict(self) -> dict:
         return {
@@ -69,6 +77,10 @@ class Manifest:
             "transitions": self.transitions,
             "transition_weight": self.transition_weight,
             "outside_penalty": self.outside_penalty,
+            "word_crf": self.word_crf,
+            "word_crf_weight": self.word_crf_weight,
+            "label_ngrams": self.label_ngrams,
+            "label_ngrams_weight": self.label_ngrams_weight,
         }
 
     def save(self, folder) -> Path:
@@ -92,6 +104,14 @@ class Manifest:
         trans = data.get("transitions", [])
         if trans and (len(trans) != len(schema.tags) or any(len(row) != len(schema.tags) for row in trans)):
             raise ModelFolderError(f"{path}: transitions must be a {len(schema.tags)} x {len(schema.tags)} matrix")
+        weight = float(data.get("word_crf_weight", 0.0))
+        if not 0.0 <= weight <= 1.0 or (weight and not data.get("word_crf")):
+            raise ModelFolderError(f"{path}: word_crf_weight must be in [0, 1] and needs a word_crf file, "
+                                   f"not {weight} with word_crf={data.get('word_crf', '')!r}")
+        ngram_weight = float(data.get("label_ngrams_weight", 0.0))
+        if not 0.0 <= ngram_weight <= 1.0 or (ngram_weight and not data.get("label_ngrams")):
+            raise ModelFolderError(f"{path}: label_ngrams_weight must be in [0, 1] and needs a label_ngrams file, "
+                                   f"not {ngram_weight} with label_ngrams={data.get('label_ngrams', '')!r}")
         thresholds = {k: float(v) for k, v in data["thresholds"].items()}
         missing = [lab for lab in schema.labels if lab not in thresholds]
         if missing:
@@ -115,4 +135,8 @@ class Manifest:
             transitions=[[float(x) for x in row] for row in data.get("transitions", [])],
             transition_weight=float(data.get("transition_weight", 0.0)),
             outside_penalty=float(data.get("outside_penalty", 0.0)),
+            word_crf=str(data.get("word_crf", "")),
+            word_crf_weight=weight,
+            label_ngrams=str(data.get("label_ngrams", "")),
+            label_ngrams_weight=ngram_weight,
         )

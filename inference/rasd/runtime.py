@@ -12,7 +12,7 @@ import numpy as np
 
 from rasd.align import Window, encode_text
 from rasd.backends import make_backend, resolve_backend
-from rasd.decode import decide_labels, decode_spans, favour_spans, viterbi_tags
+from rasd.decode import decide_labels, decode_spans, favour_spans, mix_label_probs, mix_tag_probs, viterbi_tags
 from rasd.manifest import Manifest, ModelFolderError
 from rasd.script import script_fields
 from rasd.sentences import split_sentences
@@ -72,6 +72,29 @@ class Model:
         self.tagger = make_backend(kind, tagger_dir, "tagger", device, precision, split[0])
         self.classifier = make_backend(kind, cls_dir, "classifier", device, precision, split[1])
         self.pad_id = self.tokenizer.token_to_id(self.manifest.special_tokens.pad) or 0
+        self.word_crf = self._companion("word_crf", self.manifest.word_crf)
+        self.label_ngrams = self._companion("label_ngrams", self.manifest.label_ngrams)
+
+    def _companion(self, key: str, name: str):
+        """The word CRF or the n-gram label model the manifest names (None when it names none)."""
+        if not name:
+            return None
+        from rasd.charngrams import CharNgramLabels
+        from rasd.wordcrf import WordCrf
+
+        path = self.folder / name
+        if not path.is_file():
+            raise ModelFolderError(f"{path} not found (the manifest's {key})")
+        try:
+            companion = (WordCrf if key == "word_crf" else CharNgramLabels).load(path)
+        except ValueError as exc:
+            raise ModelFolderError(str(exc)) from None
+        have, want = (companion.tags, self.manifest.schema.tags) if key == "word_crf" else (
+            companion.labels, self.manifest.schema.labels)
+        if set(have) != set(want):
+            raise ModelFolderError(f"{path}: its {'tags' if key == 'word_crf' else 'labels'} are not the schema's "
+                                   f"{list(want)}")
+        return companion
 
     # -- encoding --------------------------------------------------------------------------
     def encode(self, text: str):
@@ -132,7 +155,7 @@ class Model:
         tags = m.schema.tags
         temps = np.array([m.temperatures.get(lab, 1.0) for lab in m.schema.labels])
         out, k0 = [], 0
-        for tokens, wins in encoded:
+        for text, (tokens, wins) in zip(texts, encoded):
             word_probs = np.zeros((len(tokens), len(tags)))
             word_probs[:, tags.index("O")] = 1.0
             probs = np.zeros(len(m.schema.labels))
@@ -144,8 +167,20 @@ class Model:
                         word_probs[w] = p[pos]
                 probs = np.maximum(probs, 1.0 / (1.0 + np.exp(-cls_logits[k] / temps)))
             k0 += len(wins)
+            if m.word_crf_weight:
+                word_probs = mix_tag_probs(word_probs, self.crf_probs(tokens), m.word_crf_weight)
+            if m.label_ngrams_weight:
+                probs = mix_label_probs(probs, self.ngram_probs(text), m.label_ngrams_weight)
             out.append((tokens, word_probs, probs))
         return out
+
+    def ngram_probs(self, text: str) -> np.ndarray:
+        """The character n-gram model's label probabilities in the schema's label order."""
+        return self.label_ngrams.in_order(self.manifest.schema.labels, self.label_ngrams.probs(text))
+
+    def crf_probs(self, tokens) -> np.ndarray:
+        """The word CRF's (tokens x tags) posteriors in the schema's tag order."""
+        return self.word_crf.in_order(self.manifest.schema.tags, self.word_crf.marginals(tokens))
 
     def decide(self, text: str, tokens, word_probs: np.ndarray, probs: np.ndarray) -> SentencePrediction:
         """Labels by threshold, tags by the manifest's decoding, spans (dropped without a label when

@@ -213,7 +213,7 @@ a span's edge; clitics stay inside (`بريف حمص`).
   {_real_news_text(metrics)}
 - Tuned on written dev + real-dev (SaudiNewsNet, 2015) + real-news dev (SaudiNewsNet 2015-08-07/08, FIGNEWS B13), never on a test set: per-label temperatures
   and thresholds, decoding {manifest.decoding}{f' with tag-transition weight {manifest.transition_weight}' if manifest.transition_weight else ''}{_outside(manifest.outside_penalty)},
-  spans kept only in sentences with a label: {manifest.spans_need_label}.
+  spans kept only in sentences with a label: {manifest.spans_need_label}.{_word_crf_note(manifest)}
 - Normalisation (applied per word before sub-word tokenisation, offsets kept on the raw text):
   `{json.dumps(manifest.normalization.to_dict())}`.
 - Config: seed {cfg.get('seed')}; tagger arguments `{json.dumps(cfg.get('tagger', {}))}`; classifier
@@ -257,7 +257,7 @@ tagger = AutoModelForTokenClassification.from_pretrained("{repo_id}", subfolder=
 classifier = AutoModelForSequenceClassification.from_pretrained("{repo_id}", subfolder="classifier")
 ner = pipeline("token-classification", model=tagger, tokenizer=tok, aggregation_strategy="first")
 ```
-
+{_pipeline_caveat(manifest)}
 ## Limitations and risks
 - **Small training data.** The written corpus was composed for the project ({'and the base model knows no Arabic beyond it' if not _is_hub_id(base) else 'on top of a pretrained Arabic encoder'}); it is cleaner and more explicit than real reporting. Expect lower scores on real news: compare the real-dev figures above with dev.
 {'- **Quickstart base, not AraBERT.** This model was trained from scratch for a CPU quickstart; a model fine-tuned from `aubmindlab/bert-base-arabertv02` (configs/arabert.yaml) is the serious option.' if not _is_hub_id(base) else '- **Base model.** Inherits the coverage and biases of its pretrained base.'}
@@ -310,6 +310,28 @@ def _outside(penalty: float) -> str:
     if not penalty:
         return ""
     return f", O {'lowered' if penalty > 0 else 'raised'} by {abs(penalty)} log-units"
+
+
+def _word_crf_note(manifest) -> str:
+    out = ""
+    if manifest.word_crf_weight:
+        out += (f"\n- Spans: the tagger's tag probabilities are multiplied with those of a word-feature CRF "
+                f"(`{manifest.word_crf}`, the span peer fitted on the same data; weight {manifest.word_crf_weight}) "
+                "before decoding.")
+    if manifest.label_ngrams_weight:
+        out += (f"\n- Labels: the classifier's calibrated probabilities are averaged with those of a character "
+                f"2-5-gram logistic regression (`{manifest.label_ngrams}`, the label peer fitted on the same data; "
+                f"weight {manifest.label_ngrams_weight}) before the thresholds.")
+    return out
+
+
+def _pipeline_caveat(manifest) -> str:
+    parts = [f"`{name}`" for name, w in ((manifest.word_crf, manifest.word_crf_weight),
+                                         (manifest.label_ngrams, manifest.label_ngrams_weight)) if w]
+    if not parts:
+        return ""
+    return (f"\nThe pipelines run the two transformers alone; rasd also uses {' and '.join(parts)} "
+            "(the figures above are rasd's).\n")
 
 
 def _crf_note(cfg: dict) -> str:

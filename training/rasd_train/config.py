@@ -97,6 +97,12 @@ class TrainConfig:
     # transitions it learnt (rasd_train.crf); "softmax": per-word cross-entropy, transitions counted.
     tagger_loss: str = "softmax"
     calibrate: bool = True  # per-label temperature scaling on the tuning sets
+    # Weights of the word-feature CRF (the span peer) in a product with the tagger's tag probabilities
+    # (rasd.wordcrf), chosen on the tuning sets; [0.0]: the tagger alone, no CRF in the model folder.
+    word_crf_weights: list[float] = field(default_factory=lambda: [0.0])
+    # Weights of the character n-gram model (the label peer) in an average with the classifier's
+    # calibrated label probabilities (rasd.charngrams), chosen on the tuning sets; [0.0]: none.
+    label_ngrams_weights: list[float] = field(default_factory=lambda: [0.0])
     # Intermediate training on real NER corpora of ../shared before the tasks (rasd_train.transfer):
     # any of "anercorp", "fane", "wojood", "idrisi", in order; skipped with the reason without ../shared.
     # "silver": unannotated real news tagged by the two peers (rasd_train.data.silver).
@@ -222,6 +228,10 @@ def _check_files(cfg: TrainConfig) -> None:
     unknown = [c for c in cfg.transfer if c not in CORPORA + ("silver",)]
     if unknown:
         raise ConfigError(f"transfer: unknown corpus {unknown[0]!r}; one of {', '.join(CORPORA)}, silver")
+    for key in ("word_crf_weights", "label_ngrams_weights"):
+        weights = getattr(cfg, key)
+        if not weights or any(not 0.0 <= w <= 1.0 for w in weights):
+            raise ConfigError(f"{key}: a non-empty list of weights in [0, 1], not {weights}")
     if cfg.silver_sentences < 1:
         raise ConfigError("silver_sentences: must be 1 or more")
     if cfg.silver_classifier_epochs < 0:

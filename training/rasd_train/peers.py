@@ -17,7 +17,9 @@ from typing import Sequence
 from rasd.align import word_tags
 from rasd.decode import decode_spans
 from rasd.records import Record
-from rasd.text import Normalization, normalize, normalize_word, tokenize
+from rasd.text import Normalization, normalize, tokenize
+from rasd.charngrams import CharNgramLabels
+from rasd.wordcrf import WordCrf, sentence_features
 from rasd_train.metrics import label_scores, span_scores, tune_thresholds
 
 
@@ -48,24 +50,23 @@ class TfidfLabels:
             self.models.append(clf)
         return self
 
+    def char_ngrams(self) -> CharNgramLabels:
+        """The fitted vectoriser and regressions as the inference package runs them (``rasd.charngrams``),
+        for a model folder; a label that had one class only gets weights 0 and an intercept of -30."""
+        idf = self.vec.idf_
+        coef = [m.coef_[0] if m is not None else None for m in self.models]
+        vocabulary = {gram: [float(idf[j])] + [float(c[j]) if c is not None else 0.0 for c in coef]
+                      for gram, j in self.vec.vocabulary_.items()}
+        intercepts = [float(m.intercept_[0]) if m is not None else -30.0 for m in self.models]
+        low, high = self.vec.ngram_range
+        return CharNgramLabels(self.labels, vocabulary, intercepts, (low, high), self.norm)
+
     def probs(self, recs: Sequence[Record]):
         import numpy as np
 
         x = self.vec.transform(self._prep(recs))
         cols = [m.predict_proba(x)[:, 1] if m is not None else np.zeros(x.shape[0]) for m in self.models]
         return np.stack(cols, axis=1)
-
-
-def word_features(words: Sequence[str], i: int) -> dict:
-    """The CRF's features for word ``i``: what a 2000s Arabic NER system would use, nothing more."""
-    w = words[i]
-    f = {"bias": 1.0, "w": w, "p2": w[:2], "p3": w[:3], "s2": w[-2:], "s3": w[-3:],
-         "al": w.startswith("ال"), "wal": w.startswith("وال"), "digit": any(c.isdigit() for c in w),
-         "punct": not any(c.isalnum() for c in w), "len": min(len(w), 8)}
-    for d in (-2, -1, 1, 2):
-        j = i + d
-        f[f"w{d:+d}"] = words[j] if 0 <= j < len(words) else ("<s>" if j < 0 else "</s>")
-    return f
 
 
 class CrfSpans:
@@ -76,8 +77,7 @@ class CrfSpans:
 
     def _features(self, text: str):
         tokens = tokenize(text)
-        words = [normalize_word(t.text, self.norm) for t in tokens]
-        return tokens, [word_features(words, i) for i in range(len(words))]
+        return tokens, sentence_features(tokens, self.norm)
 
     def fit(self, train: Sequence[Record]) -> "CrfSpans":
         import sklearn_crfsuite
@@ -91,6 +91,22 @@ class CrfSpans:
         self.crf = sklearn_crfsuite.CRF(algorithm="lbfgs", all_possible_transitions=True, **self.params)
         self.crf.fit(xs, ys)
         return self
+
+    def word_crf(self, tags: Sequence[str] = ()) -> WordCrf:
+        """The fitted weights as the inference package runs them (``rasd.wordcrf``), for a model folder.
+
+        A tag of ``tags`` (the schema's) never seen in training gets a bias of -30: crfsuite never
+        predicts it, and the marginals stay its own."""
+        seen = list(self.crf.classes_)
+        tags = seen + [t for t in tags if t not in seen]
+        index = {t: i for i, t in enumerate(tags)}
+        state: dict[str, dict[str, float]] = {"bias": {t: -30.0 for t in tags[len(seen):]}}
+        for (attr, tag), w in self.crf.state_features_.items():
+            state.setdefault(attr, {})[tag] = float(w)
+        transitions = [[0.0] * len(tags) for _ in tags]
+        for (a, b), w in self.crf.transition_features_.items():
+            transitions[index[a]][index[b]] = float(w)
+        return WordCrf(tags, state, transitions, self.norm)
 
     def predict(self, texts: Sequence[str]) -> list[list]:
         out = []

@@ -15,13 +15,15 @@ import shutil
 from pathlib import Path
 
 from rasd.manifest import MANIFEST_NAME, Manifest
+from rasd.charngrams import FILE_NAME as LABEL_NGRAMS
+from rasd.wordcrf import FILE_NAME as WORD_CRF
 from rasd_train.card import build_card, card_problems
 
 log = logging.getLogger(__name__)
 TASK_FILES = {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
               "special_tokens_map.json", "vocab.txt", "training_args.json", "model.onnx", "model.onnx.data",
               "model.int8.onnx"}
-ROOT_FILES = {MANIFEST_NAME, "metrics.json", "metrics.md", "README.md"}
+ROOT_FILES = {MANIFEST_NAME, WORD_CRF, LABEL_NGRAMS, "metrics.json", "metrics.md", "README.md"}
 UNSAFE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".h5", ".msgpack", ".joblib", ".py")
 
 

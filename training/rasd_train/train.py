@@ -247,9 +247,25 @@ def train(cfg: TrainConfig) -> dict:
     manifest = Manifest(schema=schema, normalization=norm, max_length=cfg.model.max_length, stride=cfg.model.stride,
                         special_tokens=encoder.special, thresholds={lab: 0.5 for lab in schema.labels},
                         rasd_version=rasd.__version__, base_model=cfg.model.base_model)
+    if any(cfg.word_crf_weights):  # the word CRF is the span peer, fitted on the same data
+        from rasd.wordcrf import FILE_NAME
+
+        peers().crf.word_crf(schema.tags).save(model_dir / FILE_NAME)
+        manifest.word_crf = FILE_NAME
+    if any(cfg.label_ngrams_weights):  # and the n-gram model is the label peer
+        from rasd.charngrams import FILE_NAME as NGRAMS
+
+        peers().tfidf.char_ngrams().save(model_dir / NGRAMS)
+        manifest.label_ngrams = NGRAMS
     manifest.save(model_dir)
     model = rasd.load(model_dir, backend="torch")
     decisions = tune(model, sets["tune"], cfg, sets["train"]) if sets["tune"] else {}
+    if model.manifest.word_crf and not model.manifest.word_crf_weight:  # measured and not chosen
+        (model_dir / model.manifest.word_crf).unlink()
+        model.manifest.word_crf, model.word_crf = "", None
+    if model.manifest.label_ngrams and not model.manifest.label_ngrams_weight:
+        (model_dir / model.manifest.label_ngrams).unlink()
+        model.manifest.label_ngrams, model.label_ngrams = "", None
     model.manifest.save(model_dir)
     evals = sets["eval"]
     results = evaluate_sets(model, evals)
@@ -314,8 +330,10 @@ OUTSIDE_PENALTIES = (-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 
 
 def tune(model, records: list[Record], cfg: TrainConfig, train_records: list[Record]) -> dict:
-    """Calibrate, tune thresholds, choose decoding, transition weight and the span gate on the tuning
-    records; set the manifest. Every choice is made on dev data only and recorded with its figures.
+    """Calibrate, weigh in the n-gram label model, tune thresholds, choose decoding, transition weight,
+    the word CRF's weight and the span gate on the tuning records (the two peers' weights only when
+    the model folder has them); set the manifest. Every choice is made on dev data only and recorded
+    with its figures.
 
     The encoder runs once; every variant is decoded from the same probabilities by ``Model.decide``,
     the decision step serving uses.
@@ -327,7 +345,7 @@ def tune(model, records: list[Record], cfg: TrainConfig, train_records: list[Rec
 
     m = model.manifest
     labels, gold = m.schema.labels, [r.labels for r in records]
-    m.temperatures, m.spans_need_label = {}, False
+    m.temperatures, m.spans_need_label, m.word_crf_weight, m.label_ngrams_weight = {}, False, 0.0, 0.0
     outputs = model.sentence_probabilities([r.text for r in records])
     raw = [list(map(float, probs)) for _, _, probs in outputs]
     out: dict = {}
@@ -335,6 +353,9 @@ def tune(model, records: list[Record], cfg: TrainConfig, train_records: list[Rec
         m.temperatures = fit_temperatures(gold, raw, labels)
         out["temperatures"] = m.temperatures
     calibrated = rescale(raw, m.temperatures, labels)
+    if model.label_ngrams is not None:
+        calibrated, out["label_f1_by_ngram_weight"] = _choose_label_ngrams(model, records, calibrated, cfg)
+        out["label_ngrams_weight"] = m.label_ngrams_weight
     m.thresholds = tune_thresholds(gold, calibrated, labels, cfg.threshold_grid)
     edge = [lab for lab, t in m.thresholds.items() if t in (min(cfg.threshold_grid), max(cfg.threshold_grid))]
     out["thresholds_at_grid_edge"] = {lab: {"threshold": m.thresholds[lab],
@@ -344,17 +365,22 @@ def tune(model, records: list[Record], cfg: TrainConfig, train_records: list[Rec
                                                    m.schema.tags)
     out["transitions"] = "learnt by the CRF (weight 1 is its own decoding)" if learnt else "counted on the training data"
     outputs = [(tok, wp, np.array(p)) for (tok, wp, _), p in zip(outputs, calibrated)]
-    variants = [("argmax", 0.0)] + [("viterbi", w) for w in TRANSITION_WEIGHTS]
-    span_f1 = {}
     m.outside_penalty = 0.0
-    for decoding, weight in variants:
-        m.decoding, m.transition_weight = decoding, weight
-        name = decoding + (f"@{weight}" if decoding == "viterbi" else "")
-        span_f1[name], span_f1[name + "+gate"] = _span_f1(model, records, outputs)
-    out["span_f1_on_tuning_sets"] = span_f1
-    allowed = [v for v in variants if cfg.decoding in ("auto", v[0])]
-    best = max(allowed, key=lambda v: max(span_f1[_variant(v)], span_f1[_variant(v) + "+gate"]))
-    m.decoding, m.transition_weight = best
+    out["span_f1_on_tuning_sets"] = _choose_decoding(model, records, outputs, cfg)
+    if model.word_crf is not None:
+        # the word CRF's weight in the product with the tagger (rasd.wordcrf), for the decoding chosen
+        # alone; then the decoding again, since the product has transitions of its own in it
+        crf_probs = [model.crf_probs(tok) for tok, _, _ in outputs]
+        by_weight = {}
+        for weight in cfg.word_crf_weights:
+            mixed = _mixed(outputs, crf_probs, weight)
+            by_weight[str(weight)], by_weight[f"{weight}+gate"] = _span_f1(model, records, mixed)
+        out["span_f1_by_word_crf_weight"] = by_weight
+        m.word_crf_weight = max(cfg.word_crf_weights,
+                                key=lambda w: max(by_weight[str(w)], by_weight[f"{w}+gate"]))
+        outputs = _mixed(outputs, crf_probs, m.word_crf_weight)
+        out["span_f1_with_word_crf"] = _choose_decoding(model, records, outputs, cfg)
+        out["word_crf_weight"] = m.word_crf_weight
     # then, for the chosen decoding, how much to lower O (recall against precision)
     by_penalty = {}
     for penalty in OUTSIDE_PENALTIES:
@@ -369,10 +395,54 @@ def tune(model, records: list[Record], cfg: TrainConfig, train_records: list[Rec
         cfg.spans_need_label == "auto" and by_penalty[chosen + "+gate"] > by_penalty[chosen])
     out.update(decoding=m.decoding, transition_weight=m.transition_weight, outside_penalty=m.outside_penalty,
                spans_need_label=m.spans_need_label)
-    log.info("tuned on %d sentences: decoding %s (transition weight %s, outside penalty %s), spans need a label: "
-             "%s, thresholds %s", len(records), m.decoding, m.transition_weight, m.outside_penalty,
-             m.spans_need_label, m.thresholds)
+    log.info("tuned on %d sentences: decoding %s (transition weight %s, outside penalty %s, word CRF weight %s), "
+             "spans need a label: %s, label n-gram weight %s, thresholds %s", len(records), m.decoding,
+             m.transition_weight, m.outside_penalty, m.word_crf_weight, m.spans_need_label, m.label_ngrams_weight,
+             m.thresholds)
     return out
+
+
+def _choose_label_ngrams(model, records: list[Record], calibrated: list, cfg: TrainConfig) -> tuple[list, dict]:
+    """Set the manifest's n-gram label weight to the best on the tuning records (label micro F1, each
+    weight with its own thresholds); the averaged probabilities and every weight's F1."""
+    from rasd.decode import mix_label_probs
+    from rasd_train.metrics import label_scores
+
+    labels, gold = model.manifest.schema.labels, [r.labels for r in records]
+    ngrams = [model.ngram_probs(r.text) for r in records]
+    by_weight, mixed = {}, {}
+    for weight in cfg.label_ngrams_weights:
+        mixed[weight] = [mix_label_probs(np.asarray(c, dtype=float), q, weight).tolist()
+                         for c, q in zip(calibrated, ngrams)]
+        th = tune_thresholds(gold, mixed[weight], labels, cfg.threshold_grid)
+        pred = [[lab for j, lab in enumerate(labels) if p[j] >= th[lab]] for p in mixed[weight]]
+        by_weight[str(weight)] = label_scores(gold, pred, labels)["micro"]["f1"]
+    best = max(cfg.label_ngrams_weights, key=lambda w: by_weight[str(w)])
+    model.manifest.label_ngrams_weight = best
+    return mixed[best], by_weight
+
+
+def _choose_decoding(model, records: list[Record], outputs: list, cfg: TrainConfig) -> dict:
+    """Set the manifest's decoding and transition weight to the best on the tuning records; every
+    variant's strict span F1, without and with the span gate."""
+    m = model.manifest
+    variants = [("argmax", 0.0)] + [("viterbi", w) for w in TRANSITION_WEIGHTS]
+    span_f1 = {}
+    for decoding, weight in variants:
+        m.decoding, m.transition_weight = decoding, weight
+        name = _variant((decoding, weight))
+        span_f1[name], span_f1[name + "+gate"] = _span_f1(model, records, outputs)
+    allowed = [v for v in variants if cfg.decoding in ("auto", v[0])]
+    m.decoding, m.transition_weight = max(
+        allowed, key=lambda v: max(span_f1[_variant(v)], span_f1[_variant(v) + "+gate"]))
+    return span_f1
+
+
+def _mixed(outputs: list, crf: list, weight: float) -> list:
+    """The tuning outputs with each sentence's tag probabilities multiplied with the word CRF's."""
+    from rasd.decode import mix_tag_probs
+
+    return [(tok, mix_tag_probs(wp, c, weight), p) for (tok, wp, p), c in zip(outputs, crf)]
 
 
 def _span_f1(model, records: list[Record], outputs: list) -> tuple[float, float]:
@@ -403,7 +473,7 @@ def calibration_report(model, evals: dict, decisions: dict, model_dir: Path) -> 
         if isinstance(recs, str):
             continue
         after = [[p.scores[lab] for lab in labels] for p in model.predict_sentences([r.text for r in recs])]
-        before = rescale(after, inverse, labels)
+        before = rescale(after, inverse, labels) if not model.manifest.label_ngrams_weight else _uncalibrated(model, recs)
         gold = [r.labels for r in recs]
         b, a = expected_calibration_error(gold, before, labels), expected_calibration_error(gold, after, labels)
         ece[name] = {"before": b["ece"], "after": a["ece"]}
@@ -413,6 +483,17 @@ def calibration_report(model, evals: dict, decisions: dict, model_dir: Path) -> 
     if curves:
         out["plot"] = reliability_plot(curves, model_dir / "reliability.png").name
     return out
+
+
+def _uncalibrated(model, recs) -> list[list[float]]:
+    """Label probabilities without the temperatures, for a model that averages them with the n-gram
+    model's (undoing a temperature after the average would not give them back)."""
+    m = model.manifest
+    temps, m.temperatures = m.temperatures, {}
+    try:
+        return [[p.scores[lab] for lab in m.schema.labels] for p in model.predict_sentences([r.text for r in recs])]
+    finally:
+        m.temperatures = temps
 
 
 def decisions_text(decisions: dict, counts: dict) -> str:
@@ -425,6 +506,18 @@ def decisions_text(decisions: dict, counts: dict) -> str:
                      f"spans need a label: {decisions['spans_need_label']}; "
                      "span F1 on the tuning sets: " + ", ".join(f"{k} {v:.3f}" for k, v in
                                                                  decisions["span_f1_on_tuning_sets"].items()))
+        if decisions.get("label_f1_by_ngram_weight"):
+            lines.append(f"label n-gram weight {decisions.get('label_ngrams_weight', 0.0)} (the classifier's calibrated "
+                         "label probabilities averaged with the character n-gram model's); label micro F1 on the "
+                         "tuning sets by weight: " + ", ".join(
+                             f"{k} {v:.3f}" for k, v in decisions["label_f1_by_ngram_weight"].items()))
+        if decisions.get("span_f1_by_word_crf_weight"):
+            lines.append(f"word CRF weight {decisions.get('word_crf_weight', 0.0)} (the tagger's and the word CRF's "
+                         "tag probabilities multiplied); span F1 on the tuning sets by weight: " + ", ".join(
+                             f"{k} {v:.3f}" for k, v in decisions["span_f1_by_word_crf_weight"].items()))
+            lines.append(f"then decoding {decisions['decoding']} (transition weight "
+                         f"{decisions.get('transition_weight', 0)}): " + ", ".join(
+                             f"{k} {v:.3f}" for k, v in decisions["span_f1_with_word_crf"].items()))
         if decisions.get("span_f1_by_outside_penalty"):
             lines.append(f"outside penalty {decisions.get('outside_penalty', 0.0)}; span F1 on the tuning sets by "
                          "penalty: " + ", ".join(f"{k} {v:.3f}" for k, v in
