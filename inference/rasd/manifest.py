@@ -23,6 +23,16 @@ class ModelFolderError(FileNotFoundError):
     """A model folder that lacks a file the runtime needs; the message names the file."""
 
 
+def _companion_weight(data: dict, key: str, path: Path) -> float:
+    """A peer's weight from the manifest (``word_crf_weight``, ``label_ngrams_weight``): in [0, 1], and
+    above 0 only with the peer's file named."""
+    weight = float(data.get(f"{key}_weight", 0.0))
+    if not 0.0 <= weight <= 1.0 or (weight and not data.get(key)):
+        raise ModelFolderError(f"{path}: {key}_weight must be in [0, 1] and needs a {key} file, "
+                               f"not {weight} with {key}={data.get(key, '')!r}")
+    return weight
+
+
 @dataclass
 class Manifest:
     schema: LabelSchema
@@ -104,14 +114,7 @@ class Manifest:
         trans = data.get("transitions", [])
         if trans and (len(trans) != len(schema.tags) or any(len(row) != len(schema.tags) for row in trans)):
             raise ModelFolderError(f"{path}: transitions must be a {len(schema.tags)} x {len(schema.tags)} matrix")
-        weight = float(data.get("word_crf_weight", 0.0))
-        if not 0.0 <= weight <= 1.0 or (weight and not data.get("word_crf")):
-            raise ModelFolderError(f"{path}: word_crf_weight must be in [0, 1] and needs a word_crf file, "
-                                   f"not {weight} with word_crf={data.get('word_crf', '')!r}")
-        ngram_weight = float(data.get("label_ngrams_weight", 0.0))
-        if not 0.0 <= ngram_weight <= 1.0 or (ngram_weight and not data.get("label_ngrams")):
-            raise ModelFolderError(f"{path}: label_ngrams_weight must be in [0, 1] and needs a label_ngrams file, "
-                                   f"not {ngram_weight} with label_ngrams={data.get('label_ngrams', '')!r}")
+        weight, ngram_weight = (_companion_weight(data, key, path) for key in ("word_crf", "label_ngrams"))
         thresholds = {k: float(v) for k, v in data["thresholds"].items()}
         missing = [lab for lab in schema.labels if lab not in thresholds]
         if missing:

@@ -72,28 +72,27 @@ class Model:
         self.tagger = make_backend(kind, tagger_dir, "tagger", device, precision, split[0])
         self.classifier = make_backend(kind, cls_dir, "classifier", device, precision, split[1])
         self.pad_id = self.tokenizer.token_to_id(self.manifest.special_tokens.pad) or 0
-        self.word_crf = self._companion("word_crf", self.manifest.word_crf)
-        self.label_ngrams = self._companion("label_ngrams", self.manifest.label_ngrams)
-
-    def _companion(self, key: str, name: str):
-        """The word CRF or the n-gram label model the manifest names (None when it names none)."""
-        if not name:
-            return None
         from rasd.charngrams import CharNgramLabels
         from rasd.wordcrf import WordCrf
 
-        path = self.folder / name
+        schema = self.manifest.schema
+        self.word_crf = self._companion("word_crf", WordCrf, "tags", schema.tags)
+        self.label_ngrams = self._companion("label_ngrams", CharNgramLabels, "labels", schema.labels)
+
+    def _companion(self, key: str, kind, names: str, want):
+        """The peer the manifest's ``key`` names, loaded as ``kind``, whose ``names`` (its tags or
+        labels) must be the schema's ``want``; None when the manifest names none."""
+        if not getattr(self.manifest, key):
+            return None
+        path = self.folder / getattr(self.manifest, key)
         if not path.is_file():
             raise ModelFolderError(f"{path} not found (the manifest's {key})")
         try:
-            companion = (WordCrf if key == "word_crf" else CharNgramLabels).load(path)
+            companion = kind.load(path)
         except ValueError as exc:
             raise ModelFolderError(str(exc)) from None
-        have, want = (companion.tags, self.manifest.schema.tags) if key == "word_crf" else (
-            companion.labels, self.manifest.schema.labels)
-        if set(have) != set(want):
-            raise ModelFolderError(f"{path}: its {'tags' if key == 'word_crf' else 'labels'} are not the schema's "
-                                   f"{list(want)}")
+        if set(getattr(companion, names)) != set(want):
+            raise ModelFolderError(f"{path}: its {names} are not the schema's {list(want)}")
         return companion
 
     # -- encoding --------------------------------------------------------------------------

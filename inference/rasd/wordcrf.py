@@ -10,7 +10,7 @@ either alone on the tuning sets (README, "Measured choices").
 The CRF is trained by ``sklearn-crfsuite`` in the training package (``rasd_train.peers``); here it
 is only read and run, with numpy: the weights file holds crfsuite's state features (attribute ->
 tag -> weight) and transition weights, and ``marginals`` is the forward-backward crfsuite's own
-``predict_marginals`` computes (the same numbers to 1e-6, ``tests``).
+``predict_marginals`` computes (the same numbers to 1e-5, ``tests/test_peers.py``).
 """
 
 from __future__ import annotations
