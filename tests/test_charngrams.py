@@ -58,3 +58,26 @@ def test_the_average_keeps_the_classifier_alone_at_weight_0():
     c, q = np.array([0.9, 0.1]), np.array([0.5, 0.7])
     assert mix_label_probs(c, q, 0.0) is c
     assert np.allclose(mix_label_probs(c, q, 0.25), [0.8, 0.25])
+
+
+def test_the_logits_are_what_the_probabilities_are_the_sigmoid_of():
+    z = _model().logits("قصف قص")
+    assert np.allclose(_model().probs("قصف قص"), 1 / (1 + np.exp(-z)))
+
+
+def test_a_manifest_refuses_a_temperature_that_is_not_positive_or_not_a_label(tmp_path):
+    from rasd.align import SpecialTokens
+    from rasd.manifest import Manifest, ModelFolderError
+    from rasd.schema import LabelSchema
+
+    labels = LabelSchema().labels
+    m = Manifest(schema=LabelSchema(), normalization=Normalization(), max_length=64, stride=16,
+                 special_tokens=SpecialTokens(cls="[CLS]", sep="[SEP]", pad="[PAD]", unk="[UNK]"),
+                 thresholds={lab: 0.5 for lab in labels}, label_ngrams_temperatures={labels[0]: 0.8})
+    m.save(tmp_path)
+    assert Manifest.load(tmp_path).label_ngrams_temperatures == {labels[0]: 0.8}
+    for bad in ({labels[0]: 0.0}, {"no-such-label": 1.0}):
+        m.label_ngrams_temperatures = bad
+        m.save(tmp_path)
+        with pytest.raises(ModelFolderError, match="rasd.json: label_ngrams_temperatures must map labels"):
+            Manifest.load(tmp_path)

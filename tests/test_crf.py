@@ -92,6 +92,13 @@ def test_a_crf_tagger_learns_keeps_a_standard_folder_and_serves_its_transitions(
     kept = model.manifest.label_ngrams_weight
     assert kept == max((0.0, 0.5), key=lambda w: by_weight[str(w)])
     assert (folder / "label_ngrams.json").is_file() == bool(kept) and (model.label_ngrams is not None) == bool(kept)
+    temps = model.manifest.label_ngrams_temperatures
+    assert bool(temps) == bool(kept) and temps == metrics["decisions"].get("label_ngrams_temperatures", {})
+    if kept:  # the n-gram model's own temperatures are applied to its logits in serving
+        labels = model.manifest.schema.labels
+        z = model.label_ngrams.in_order(labels, model.label_ngrams.logits(MINI_TEXT))
+        want = 1 / (1 + np.exp(-z / np.array([temps[lab] for lab in labels])))
+        assert np.allclose(model.ngram_probs(MINI_TEXT), want)
     if model.manifest.transition_weight:  # tuning may also find that emissions alone decode best
         assert model.manifest.transitions == learnt
     from transformers import AutoModelForTokenClassification

@@ -9,7 +9,9 @@ The model is fitted by scikit-learn in the training package (``rasd_train.peers.
 ``TfidfVectorizer(analyzer="char_wb")`` + ``LogisticRegression``); here it is only read and run,
 with the standard library and numpy, reproducing scikit-learn's numbers: words padded with one
 space each side, every n-gram of them counted, ``1 + log(count)``, times the idf, rows scaled to
-unit length, then a sigmoid per label.
+unit length, then a sigmoid per label. The serving code divides the logits by a temperature per
+label first (``label_ngrams_temperatures`` in the manifest): the regressions are fitted with
+``class_weight="balanced"``, which leaves their probabilities off what they should mean.
 """
 
 from __future__ import annotations
@@ -58,6 +60,10 @@ class CharNgramLabels:
 
     def probs(self, text: str) -> np.ndarray:
         """(labels,) probabilities for one sentence."""
+        return 1.0 / (1.0 + np.exp(-self.logits(text)))
+
+    def logits(self, text: str) -> np.ndarray:
+        """(labels,) decision values for one sentence (the logistic regressions' ``z``)."""
         counts = Counter(char_wb_ngrams(normalize(text, self.normalization).text, *self.ngram_range))
         rows, values = [], []
         for gram, n in counts.items():
@@ -69,7 +75,7 @@ class CharNgramLabels:
         if rows:
             x = np.asarray(values)
             z += (x / np.linalg.norm(x)) @ np.asarray(rows)[:, 1:]
-        return 1.0 / (1.0 + np.exp(-z))
+        return z
 
     def to_dict(self) -> dict:
         return {"format": FORMAT, "labels": list(self.labels), "ngram_range": list(self.ngram_range),

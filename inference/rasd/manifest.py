@@ -33,6 +33,15 @@ def _companion_weight(data: dict, key: str, path: Path) -> float:
     return weight
 
 
+def _temperatures(data: dict, key: str, schema: LabelSchema, path: Path) -> dict[str, float]:
+    """A per-label temperature table: labels of the schema, positive numbers (a zero would divide)."""
+    temps = {k: float(v) for k, v in data.get(key, {}).items()}
+    bad = {k: v for k, v in temps.items() if k not in schema.labels or not v > 0}
+    if bad:
+        raise ModelFolderError(f"{path}: {key} must map labels of the schema to positive numbers, not {bad}")
+    return temps
+
+
 @dataclass
 class Manifest:
     schema: LabelSchema
@@ -65,6 +74,9 @@ class Manifest:
     # and their weight in the average with the classifier's calibrated probabilities; from dev
     label_ngrams: str = ""
     label_ngrams_weight: float = 0.0
+    # per-label temperature of the n-gram model's logits, fitted on dev alone before the average
+    # (its balanced class weights leave it under-confident; 1.0 = as fitted)
+    label_ngrams_temperatures: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
@@ -91,6 +103,7 @@ class Manifest:
             "word_crf_weight": self.word_crf_weight,
             "label_ngrams": self.label_ngrams,
             "label_ngrams_weight": self.label_ngrams_weight,
+            "label_ngrams_temperatures": dict(self.label_ngrams_temperatures),
         }
 
     def save(self, folder) -> Path:
@@ -133,7 +146,7 @@ class Manifest:
             extra=dict(data.get("extra", {})),
             # models saved before these fields existed were served with argmax and no calibration
             decoding=data.get("decoding", "argmax"),
-            temperatures={k: float(v) for k, v in data.get("temperatures", {}).items()},
+            temperatures=_temperatures(data, "temperatures", schema, path),
             spans_need_label=bool(data.get("spans_need_label", False)),
             transitions=[[float(x) for x in row] for row in data.get("transitions", [])],
             transition_weight=float(data.get("transition_weight", 0.0)),
@@ -142,4 +155,5 @@ class Manifest:
             word_crf_weight=weight,
             label_ngrams=str(data.get("label_ngrams", "")),
             label_ngrams_weight=ngram_weight,
+            label_ngrams_temperatures=_temperatures(data, "label_ngrams_temperatures", schema, path),
         )

@@ -174,8 +174,12 @@ class Model:
         return out
 
     def ngram_probs(self, text: str) -> np.ndarray:
-        """The character n-gram model's label probabilities in the schema's label order."""
-        return self.label_ngrams.in_order(self.manifest.schema.labels, self.label_ngrams.probs(text))
+        """The character n-gram model's label probabilities in the schema's label order, each label's
+        logit divided by its temperature from the manifest."""
+        m = self.manifest
+        temps = np.array([m.label_ngrams_temperatures.get(lab, 1.0) for lab in m.schema.labels])
+        z = self.label_ngrams.in_order(m.schema.labels, self.label_ngrams.logits(text))
+        return 1.0 / (1.0 + np.exp(-z / temps))
 
     def crf_probs(self, tokens) -> np.ndarray:
         """The word CRF's (tokens x tags) posteriors in the schema's tag order."""

@@ -321,7 +321,8 @@ def _word_crf_note(manifest) -> str:
     if manifest.label_ngrams_weight:
         out += (f"\n- Labels: the classifier's calibrated probabilities are averaged with those of a character "
                 f"2-5-gram logistic regression (`{manifest.label_ngrams}`, the label peer fitted on the same data; "
-                f"weight {manifest.label_ngrams_weight}) before the thresholds.")
+                f"weight {manifest.label_ngrams_weight}{', its logits temperature-scaled on dev first' if manifest.label_ngrams_temperatures else ''}) "
+                "before the thresholds.")
     return out
 
 

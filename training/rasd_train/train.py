@@ -346,6 +346,7 @@ def tune(model, records: list[Record], cfg: TrainConfig, train_records: list[Rec
     m = model.manifest
     labels, gold = m.schema.labels, [r.labels for r in records]
     m.temperatures, m.spans_need_label, m.word_crf_weight, m.label_ngrams_weight = {}, False, 0.0, 0.0
+    m.label_ngrams_temperatures = {}
     outputs = model.sentence_probabilities([r.text for r in records])
     raw = [list(map(float, probs)) for _, _, probs in outputs]
     out: dict = {}
@@ -356,6 +357,8 @@ def tune(model, records: list[Record], cfg: TrainConfig, train_records: list[Rec
     if model.label_ngrams is not None:
         calibrated, out["label_f1_by_ngram_weight"] = _choose_label_ngrams(model, records, calibrated, cfg)
         out["label_ngrams_weight"] = m.label_ngrams_weight
+        if m.label_ngrams_temperatures:
+            out["label_ngrams_temperatures"] = m.label_ngrams_temperatures
     m.thresholds = tune_thresholds(gold, calibrated, labels, cfg.threshold_grid)
     edge = [lab for lab, t in m.thresholds.items() if t in (min(cfg.threshold_grid), max(cfg.threshold_grid))]
     out["thresholds_at_grid_edge"] = {lab: {"threshold": m.thresholds[lab],
@@ -404,12 +407,20 @@ def tune(model, records: list[Record], cfg: TrainConfig, train_records: list[Rec
 
 def _choose_label_ngrams(model, records: list[Record], calibrated: list, cfg: TrainConfig) -> tuple[list, dict]:
     """Set the manifest's n-gram label weight to the best on the tuning records (label micro F1, each
-    weight with its own thresholds); the averaged probabilities and every weight's F1."""
+    weight with its own thresholds); the averaged probabilities and every weight's F1.
+
+    With ``calibrate``, the n-gram model gets temperatures of its own first, fitted on it alone like
+    the classifier's: the average of two calibrated models stays near calibrated, that of a calibrated
+    and an under-confident one does not (served label ECE, README "Measured choices")."""
     from rasd.decode import mix_label_probs
     from rasd_train.metrics import label_scores
 
-    labels, gold = model.manifest.schema.labels, [r.labels for r in records]
+    m = model.manifest
+    labels, gold = m.schema.labels, [r.labels for r in records]
     ngrams = [model.ngram_probs(r.text) for r in records]
+    if cfg.calibrate:
+        m.label_ngrams_temperatures = fit_temperatures(gold, ngrams, labels)
+        ngrams = [np.asarray(q) for q in rescale(ngrams, m.label_ngrams_temperatures, labels)]
     by_weight, mixed = {}, {}
     for weight in cfg.label_ngrams_weights:
         mixed[weight] = [mix_label_probs(np.asarray(c, dtype=float), q, weight).tolist()
@@ -418,7 +429,9 @@ def _choose_label_ngrams(model, records: list[Record], calibrated: list, cfg: Tr
         pred = [[lab for j, lab in enumerate(labels) if p[j] >= th[lab]] for p in mixed[weight]]
         by_weight[str(weight)] = label_scores(gold, pred, labels)["micro"]["f1"]
     best = max(cfg.label_ngrams_weights, key=lambda w: by_weight[str(w)])
-    model.manifest.label_ngrams_weight = best
+    m.label_ngrams_weight = best
+    if not best:
+        m.label_ngrams_temperatures = {}
     return mixed[best], by_weight
 
 
@@ -486,14 +499,15 @@ def calibration_report(model, evals: dict, decisions: dict, model_dir: Path) -> 
 
 
 def _uncalibrated(model, recs) -> list[list[float]]:
-    """Label probabilities without the temperatures, for a model that averages them with the n-gram
-    model's (undoing a temperature after the average would not give them back)."""
+    """Label probabilities without either model's temperatures, for a model that averages them with
+    the n-gram model's (undoing a temperature after the average would not give them back)."""
     m = model.manifest
-    temps, m.temperatures = m.temperatures, {}
+    temps, ngram_temps = m.temperatures, m.label_ngrams_temperatures
+    m.temperatures, m.label_ngrams_temperatures = {}, {}
     try:
         return [[p.scores[lab] for lab in m.schema.labels] for p in model.predict_sentences([r.text for r in recs])]
     finally:
-        m.temperatures = temps
+        m.temperatures, m.label_ngrams_temperatures = temps, ngram_temps
 
 
 def decisions_text(decisions: dict, counts: dict) -> str:
@@ -524,6 +538,9 @@ def decisions_text(decisions: dict, counts: dict) -> str:
                                                  decisions["span_f1_by_outside_penalty"].items()))
         if decisions.get("temperatures"):
             lines.append("temperatures: " + ", ".join(f"{k} {v:.2f}" for k, v in decisions["temperatures"].items()))
+        if decisions.get("label_ngrams_temperatures"):
+            lines.append("n-gram model temperatures: " + ", ".join(
+                f"{k} {v:.2f}" for k, v in decisions["label_ngrams_temperatures"].items()))
         for lab, info in decisions.get("thresholds_at_grid_edge", {}).items():
             lines.append(f"threshold of {lab} at the grid's edge ({info['threshold']}): dev F1 is flat or still "
                          f"rising there ({info['dev_positives']} positive tuning sentences)")
