@@ -48,10 +48,24 @@ def test_a_bad_weights_file_names_itself(tmp_path):
     path = _model().save(tmp_path / "label_ngrams.json")
     assert np.allclose(CharNgramLabels.load(path).probs("قصف"), _model().probs("قصف"))
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["vocabulary"]["قص"] = [1.0]
+    data["grams"].append("xy")
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match="label_ngrams.json: every n-gram needs an idf and 2 weights"):
         CharNgramLabels.load(path)
+    data["table"]["base64"] = "not base64!"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="label_ngrams.json: the n-gram table: not a packed float array"):
+        CharNgramLabels.load(path)
+
+
+def test_a_file_in_the_earlier_layout_still_loads(tmp_path):
+    """Stop 25's model folders hold the vocabulary as {n-gram: [idf, weights...]}."""
+    m = _model()
+    data = {**m.to_dict(), "vocabulary": {g: m.table[i].tolist() for i, g in enumerate(m.grams)}}
+    del data["grams"], data["table"]
+    path = tmp_path / "label_ngrams.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert np.allclose(CharNgramLabels.load(path).probs("قصف قص"), m.probs("قصف قص"))
 
 
 def test_the_average_keeps_the_classifier_alone_at_weight_0():

@@ -60,10 +60,18 @@ def test_a_saved_crf_loads_the_same_and_a_bad_file_names_itself(tmp_path):
     tokens = tokenize("قصف ريف حمص")
     assert np.allclose(WordCrf.load(path).marginals(tokens), crf.marginals(tokens), atol=1e-5)
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["state"]["bias"]["B-WEAPON"] = 1.0
+    data["attributes"].append("extra")
     path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="word_crf.json: state weights must be a 5 x 3 table, not \\(4, 3\\)"):
+        WordCrf.load(path)
+    old = {"format": data["format"], "tags": data["tags"], "normalization": data["normalization"],
+           "transitions": data["transitions"], "state": {"bias": {"B-WEAPON": 1.0}}}
+    path.write_text(json.dumps(old), encoding="utf-8")  # stop 25's layout: {attribute: {tag: weight}}
     with pytest.raises(ValueError, match=r"word_crf.json: state weights for unknown tags \['B-WEAPON'\]"):
         WordCrf.load(path)
+    old["state"] = {a: {t: float(w) for t, w in zip(crf.tags, crf.table[i]) if w} for i, a in enumerate(crf.attributes)}
+    path.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    assert np.allclose(WordCrf.load(path).marginals(tokens), crf.marginals(tokens), atol=1e-5)
     path.write_text("{", encoding="utf-8")
     with pytest.raises(ValueError, match="word_crf.json: cannot read a word CRF"):
         WordCrf.load(path)

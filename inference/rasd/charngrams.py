@@ -24,7 +24,7 @@ from typing import Sequence
 
 import numpy as np
 
-from rasd.io import load_weights, save_weights
+from rasd.io import load_weights, pack_array, save_weights, unpack_array
 from rasd.text import Normalization, normalize
 
 FORMAT = "rasd-char-ngrams"
@@ -45,17 +45,33 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
 
 class CharNgramLabels:
     """Per-label probabilities from ``vocabulary`` (n-gram -> [idf, weight of each label]) and
-    ``intercepts``."""
+    ``intercepts``; held as one (n-grams x (1 + labels)) table."""
 
     def __init__(self, labels: Sequence[str], vocabulary: dict[str, list[float]], intercepts: Sequence[float],
                  ngram_range: tuple[int, int], normalization: Normalization):
+        bad = [g for g, row in vocabulary.items() if len(row) != 1 + len(labels)]
+        if bad:
+            raise ValueError(f"every n-gram needs an idf and {len(labels)} weights")
+        table = np.array(list(vocabulary.values()), dtype=float).reshape(len(vocabulary), 1 + len(labels))
+        self._setup(labels, list(vocabulary), table, intercepts, ngram_range, normalization)
+
+    @classmethod
+    def from_table(cls, labels: Sequence[str], grams: Sequence[str], table, intercepts: Sequence[float],
+                   ngram_range: tuple[int, int], normalization: Normalization) -> "CharNgramLabels":
+        """The model from its table (row ``i``: ``grams[i]``'s idf, then its weight for each label)."""
+        model = cls.__new__(cls)
+        model._setup(labels, grams, table, intercepts, ngram_range, normalization)
+        return model
+
+    def _setup(self, labels, grams, table, intercepts, ngram_range, normalization: Normalization) -> None:
         self.labels = tuple(labels)
-        self.vocabulary = vocabulary
+        self.grams = list(grams)
+        self._row = {g: i for i, g in enumerate(self.grams)}
+        self.table = np.asarray(table, dtype=float)
         self.intercepts = np.asarray(intercepts, dtype=float)
         self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
         self.normalization = normalization
-        bad = [g for g, row in vocabulary.items() if len(row) != 1 + len(self.labels)]
-        if bad or len(self.intercepts) != len(self.labels):
+        if self.table.shape != (len(self.grams), 1 + len(self.labels)) or len(self.intercepts) != len(self.labels):
             raise ValueError(f"every n-gram needs an idf and {len(self.labels)} weights, and one intercept per label")
 
     def probs(self, text: str) -> np.ndarray:
@@ -65,22 +81,18 @@ class CharNgramLabels:
     def logits(self, text: str) -> np.ndarray:
         """(labels,) decision values for one sentence (the logistic regressions' ``z``)."""
         counts = Counter(char_wb_ngrams(normalize(text, self.normalization).text, *self.ngram_range))
-        rows, values = [], []
-        for gram, n in counts.items():
-            row = self.vocabulary.get(gram)
-            if row is not None:
-                rows.append(row)
-                values.append((1.0 + math.log(n)) * row[0])
+        found = [(self._row[g], n) for g, n in counts.items() if g in self._row]
         z = self.intercepts.copy()
-        if rows:
-            x = np.asarray(values)
-            z += (x / np.linalg.norm(x)) @ np.asarray(rows)[:, 1:]
+        if found:
+            rows = self.table[[i for i, _ in found]]
+            x = np.array([1.0 + math.log(n) for _, n in found]) * rows[:, 0]
+            z += (x / np.linalg.norm(x)) @ rows[:, 1:]
         return z
 
     def to_dict(self) -> dict:
         return {"format": FORMAT, "labels": list(self.labels), "ngram_range": list(self.ngram_range),
                 "normalization": self.normalization.to_dict(), "intercepts": [float(b) for b in self.intercepts],
-                "vocabulary": {g: [float(f"{v:.6g}") for v in row] for g, row in self.vocabulary.items()}}
+                "grams": self.grams, "table": pack_array(self.table)}
 
     def save(self, path) -> Path:
         return save_weights(path, self.to_dict())
@@ -89,8 +101,11 @@ class CharNgramLabels:
     def load(cls, path) -> "CharNgramLabels":
         data = load_weights(path, FORMAT, "character n-gram label weights")
         try:
-            return cls(data["labels"], data["vocabulary"], data["intercepts"], tuple(data["ngram_range"]),
-                       Normalization.from_dict(data["normalization"]))
+            args = (data["labels"], data["intercepts"], tuple(data["ngram_range"]),
+                    Normalization.from_dict(data["normalization"]))
+            if "grams" not in data:  # stop 25's layout: {n-gram: [idf, weights...]}
+                return cls(args[0], data["vocabulary"], *args[1:])
+            return cls.from_table(args[0], data["grams"], unpack_array(data["table"], "the n-gram table"), *args[1:])
         except (KeyError, ValueError) as exc:
             raise ValueError(f"{path}: {exc}") from None
 

@@ -20,7 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
-from rasd.io import load_weights, save_weights
+from rasd.io import load_weights, pack_array, save_weights, unpack_array
 from rasd.text import Normalization, Token, normalize_word
 
 FORMAT = "rasd-word-crf"
@@ -57,16 +57,40 @@ def attributes(features: dict):
 
 class WordCrf:
     """A trained word-feature CRF: ``state`` maps an attribute to {tag: weight}, ``transitions`` is
-    (tags x tags) in ``tags`` order."""
+    (tags x tags) in ``tags`` order. Held as one (attributes x tags) table: a word's scores are a
+    few of its rows summed."""
 
     def __init__(self, tags: Sequence[str], state: dict[str, dict[str, float]], transitions, normalization: Normalization):
+        unknown = {t for tw in state.values() for t in tw} - set(tags)
+        if unknown:
+            raise ValueError(f"state weights for unknown tags {sorted(unknown)}")
+        index = {t: i for i, t in enumerate(tags)}
+        attrs = sorted(state)
+        table = np.zeros((len(attrs), len(tags)))
+        for i, a in enumerate(attrs):
+            for t, w in state[a].items():
+                table[i, index[t]] = w
+        self._setup(tags, attrs, table, transitions, normalization)
+
+    @classmethod
+    def from_table(cls, tags: Sequence[str], attrs: Sequence[str], table, transitions,
+                   normalization: Normalization) -> "WordCrf":
+        """The CRF from its (attributes x tags) state table, as ``load`` reads it."""
+        crf = cls.__new__(cls)
+        crf._setup(tags, attrs, table, transitions, normalization)
+        return crf
+
+    def _setup(self, tags, attrs, table, transitions, normalization: Normalization) -> None:
         self.tags = tuple(tags)
         self.index = {t: i for i, t in enumerate(self.tags)}
-        self.state = state
+        self.attributes = list(attrs)
+        self._row = {a: i for i, a in enumerate(self.attributes)}
+        self.table = np.asarray(table, dtype=float)
         self.transitions = np.asarray(transitions, dtype=float)
         self.normalization = normalization
-        # each attribute's weights as one row over the tags: a word's scores are a few row sums
-        self._rows = {a: np.array([tw.get(t, 0.0) for t in self.tags]) for a, tw in state.items()}
+        if self.table.shape != (len(self.attributes), len(self.tags)):
+            raise ValueError(f"state weights must be a {len(self.attributes)} x {len(self.tags)} table, "
+                             f"not {self.table.shape}")
         if self.transitions.shape != (len(self.tags), len(self.tags)):
             raise ValueError(f"transitions must be {len(self.tags)} x {len(self.tags)}, not {self.transitions.shape}")
 
@@ -75,9 +99,9 @@ class WordCrf:
         out = np.zeros((len(features), len(self.tags)))
         for i, f in enumerate(features):
             for attr, value in attributes(f):
-                row = self._rows.get(attr)
+                row = self._row.get(attr)
                 if row is not None and value:
-                    out[i] += value * row
+                    out[i] += value * self.table[row]
         return out
 
     def marginals(self, tokens: Sequence[Token]) -> np.ndarray:
@@ -103,8 +127,8 @@ class WordCrf:
 
     def to_dict(self) -> dict:
         return {"format": FORMAT, "tags": list(self.tags), "normalization": self.normalization.to_dict(),
-                "transitions": self.transitions.round(6).tolist(),
-                "state": {a: {t: round(w, 6) for t, w in tw.items()} for a, tw in sorted(self.state.items())}}
+                "transitions": self.transitions.round(6).tolist(), "attributes": self.attributes,
+                "state": pack_array(self.table)}
 
     def save(self, path) -> Path:
         return save_weights(path, self.to_dict())
@@ -112,10 +136,14 @@ class WordCrf:
     @classmethod
     def load(cls, path) -> "WordCrf":
         data = load_weights(path, FORMAT, "a word CRF")
-        unknown = {t for tw in data["state"].values() for t in tw} - set(data["tags"])
-        if unknown:
-            raise ValueError(f"{path}: state weights for unknown tags {sorted(unknown)}")
-        return cls(data["tags"], data["state"], data["transitions"], Normalization.from_dict(data["normalization"]))
+        norm = Normalization.from_dict(data["normalization"])
+        try:
+            if "attributes" not in data:  # stop 25's layout: {attribute: {tag: weight}}
+                return cls(data["tags"], data["state"], data["transitions"], norm)
+            table = unpack_array(data["state"], "state weights")
+            return cls.from_table(data["tags"], data["attributes"], table, data["transitions"], norm)
+        except (KeyError, ValueError) as exc:
+            raise ValueError(f"{path}: {exc}") from None
 
     def in_order(self, tags: Sequence[str], probs: np.ndarray) -> np.ndarray:
         """``probs`` (in this CRF's tag order) with its columns in ``tags`` order."""

@@ -53,13 +53,15 @@ class TfidfLabels:
     def char_ngrams(self) -> CharNgramLabels:
         """The fitted vectoriser and regressions as the inference package runs them (``rasd.charngrams``),
         for a model folder; a label that had one class only gets weights 0 and an intercept of -30."""
+        import numpy as np
+
         idf = self.vec.idf_
-        coef = [m.coef_[0] if m is not None else None for m in self.models]
-        vocabulary = {gram: [float(idf[j])] + [float(c[j]) if c is not None else 0.0 for c in coef]
-                      for gram, j in self.vec.vocabulary_.items()}
+        coef = [m.coef_[0] if m is not None else np.zeros_like(idf) for m in self.models]
+        grams = sorted(self.vec.vocabulary_, key=self.vec.vocabulary_.get)  # row j: feature j
         intercepts = [float(m.intercept_[0]) if m is not None else -30.0 for m in self.models]
         low, high = self.vec.ngram_range
-        return CharNgramLabels(self.labels, vocabulary, intercepts, (low, high), self.norm)
+        return CharNgramLabels.from_table(self.labels, grams, np.column_stack([idf, *coef]), intercepts,
+                                          (low, high), self.norm)
 
     def probs(self, recs: Sequence[Record]):
         import numpy as np
