@@ -418,9 +418,9 @@ def _choose_label_ngrams(model, records: list[Record], calibrated: list, cfg: Tr
     m = model.manifest
     labels, gold = m.schema.labels, [r.labels for r in records]
     ngrams = [model.ngram_probs(r.text) for r in records]
-    if cfg.calibrate:
+    if cfg.calibrate:  # then read again through serving's own scaling (Model.ngram_probs)
         m.label_ngrams_temperatures = fit_temperatures(gold, ngrams, labels)
-        ngrams = [np.asarray(q) for q in rescale(ngrams, m.label_ngrams_temperatures, labels)]
+        ngrams = [model.ngram_probs(r.text) for r in records]
     by_weight, mixed = {}, {}
     for weight in cfg.label_ngrams_weights:
         mixed[weight] = [mix_label_probs(np.asarray(c, dtype=float), q, weight).tolist()
