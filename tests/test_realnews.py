@@ -271,3 +271,23 @@ def test_agreement_of_a_round_commits_figures_and_references_and_keeps_the_text_
     assert all("text" not in r for r in rows) and "شهود" not in json.dumps(figures, ensure_ascii=False)
     diffs = (src / "disagreements-round9.txt").read_text(encoding="utf-8")
     assert diffs.startswith("#1 fignews:B01/Arabic/1 @") and "p2: - | وقال شهود" in diffs
+
+
+def test_round_four_pools_draw_denials_without_nafa_and_denials_of_non_violent_matters(tmp_path, monkeypatch):
+    from rasd_train.data import realnews
+
+    texts = {
+        "phrase": "وقال المتحدث إنه لا صحة لما تردد عن قصف مواقع في المدينة.",
+        "plain": "ونفت الوزارة ما نشر عن تأجيل موعد الاختبارات.",
+        "nafa": "ونفى المتحدث قصف المدينة بالطائرات.",
+    }
+    docs = [realnews.Document("saudinewsnet", f"u-{k}", t, "2015-07-21") for k, t in texts.items()]
+    monkeypatch.setattr(realnews, "iter_documents", lambda corpora=realnews.CORPORA: iter(docs))
+    monkeypatch.setattr(realnews, "REAL_DEV_REFS", tmp_path / "none.jsonl")
+    (tmp_path / "none.jsonl").write_text("", encoding="utf-8")
+    none = {f"train_{k}": 0 for k in realnews.POOLS} | {"test_snn": 0, "test_fig": 0}
+    assert realnews.select_documents(budgets=none) == {"train": [], "test": []}
+    pick = lambda pool: [d.doc_id for d in realnews.select_documents(budgets=none | {pool: 10})["train"]]  # noqa: E731
+    assert pick("train_deny_phrase") == ["u-phrase"]
+    assert pick("train_deny_plain") == ["u-plain"]
+    assert pick("train_deny") == ["u-nafa"]

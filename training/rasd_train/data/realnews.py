@@ -89,18 +89,28 @@ _CUES = {
     "attack": re.compile(r"(غارة|غارات|قصف|استهدف|هجوم|تفجير|مقذوفات|قذائف|اشتباك)"),
     "casualty": re.compile(r"(مقتل|قتلى|جرحى|استشهاد|مصرع|إصابة|قتل|استشهد|شهيد)"),
     "hard_negative": re.compile(r"(مناورات|تمرين|صفقة|المهاجم|الهجوم الكروي|اعتراض على|الاعتراض|نفت الشركة|تنفي الشركة)"),
+    # round 4: denials phrased without «نفى» (rule 43's positives the model misses) ...
+    "denial_phrase": re.compile(r"(لا صحة|عن الصحة|غير صحيح|عار من الصحة|كذب|تكذيب|دحض|فند|مزاعم|ادعاءات|ادعاء|"
+                                r"شائعات|إشاعات|يرفض التعليق|ترفض التعليق|رفض التعليق|رفضت التعليق)"),
 }
+# ... and the plain denials of non-violent matters (its negatives), counted in _profile
+_DENIAL_ANY = re.compile(f"{_CUES['denial'].pattern}|{_CUES['denial_phrase'].pattern}")
 MAX_SENTENCES = 40
+POOLS = ("icpt", "deny", "event", "neg", "fig", "deny_phrase", "deny_plain")  # select_documents' train pools
 
 
 def _profile(doc: Document) -> dict:
     sents = [doc.text[a:b] for a, b in split_sentences(doc.text)]
-    hits = {k: 0 for k in _CUES}
+    hits = {k: 0 for k in (*_CUES, "denial_plain")}
     for s in sents:
         if _CUES["interception"].search(s) and _CUES["missile"].search(s):
             hits["interception"] += 1
         if _CUES["denial"].search(s) and (_CUES["attack"].search(s) or _CUES["casualty"].search(s)):
             hits["denial"] += 1
+        violent = bool(_CUES["attack"].search(s) or _CUES["casualty"].search(s))
+        if _CUES["denial_phrase"].search(s) and violent:
+            hits["denial_phrase"] += 1
+        hits["denial_plain"] += bool(_DENIAL_ANY.search(s)) and not violent
         for k in ("attack", "casualty", "hard_negative"):
             hits[k] += bool(_CUES[k].search(s))
     return {"n": len(sents), **hits}
@@ -136,10 +146,13 @@ def select_documents(seed: int = 2026, budgets: dict | None = None, exclude: set
     three days and FIGNEWS B14-B15. Real-dev articles are never chosen, nor (since the dev split was
     carved out of train) documents of the dev period, 2015-08-07/08 and B13. Within a pool, documents
     are taken by density of cue sentences (interception first, then denial, attack and casualty,
-    then hard negatives), then at random, each up to a sentence budget.
+    then hard negatives), then at random, each up to a sentence budget. Round 4's two pools come
+    after them and are empty at budget 0, so the earlier rounds' choices stay as they were: denials
+    of violence phrased without «نفى» (``train_deny_phrase``) and denials of anything else
+    (``train_deny_plain``, the negatives of rule 43).
     """
     b = {"train_icpt": 520, "train_deny": 1450, "train_event": 250, "train_neg": 230, "train_fig": 880,
-         "test_snn": 520, "test_fig": 150, **(budgets or {})}
+         "test_snn": 520, "test_fig": 150, "train_deny_phrase": 0, "train_deny_plain": 0, **(budgets or {})}
     rng = random.Random(seed)
     dev_urls = {json.loads(line)["url"] for line in open(REAL_DEV_REFS, encoding="utf-8") if line.strip()}
     pools = {"train_snn": [], "test_snn": [], "train_fig": [], "test_fig": []}
@@ -162,6 +175,9 @@ def select_documents(seed: int = 2026, budgets: dict | None = None, exclude: set
           lambda dp: -(dp[1]["attack"] + dp[1]["casualty"]) / dp[1]["n"], out["train"], seen)
     _take([dp for dp in snn if dp[1]["hard_negative"]], b["train_neg"] // 2, density("hard_negative"), out["train"], seen)
     _take(snn, b["train_neg"] // 2, lambda dp: 0, out["train"], seen)
+    _take([dp for dp in snn if dp[1]["denial_phrase"]], b["train_deny_phrase"], density("denial_phrase"),
+          out["train"], seen)
+    _take([dp for dp in snn if dp[1]["denial_plain"]], b["train_deny_plain"], density("denial_plain"), out["train"], seen)
     fig = pools["train_fig"]
     fig_score = lambda dp: (dp[0].outlet != "Arabic", -(dp[1]["interception"] * 3 + dp[1]["denial"] * 3  # noqa: E731
                                                          + dp[1]["attack"] + dp[1]["casualty"]) / max(dp[1]["n"], 1))
@@ -253,7 +269,8 @@ def prepare_more(out_dir: Path, parts: int, budgets: dict, seed: int = 2027) -> 
     test budgets are always 0: the test set is never grown from the same pools after the fact).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    b = {"train_icpt": 0, "train_deny": 0, "train_event": 0, "train_neg": 0, "train_fig": 0, **budgets,
+    b = {"train_icpt": 0, "train_deny": 0, "train_event": 0, "train_neg": 0, "train_fig": 0,
+         "train_deny_phrase": 0, "train_deny_plain": 0, **budgets,
          "test_snn": 0, "test_fig": 0}
     chosen = select_documents(seed, b, annotated_keys())["train"]
     return {f"input-more-{k}.txt": write_sources(docs, out_dir / f"input-more-{k}.txt")
@@ -531,8 +548,8 @@ def _main(argv=None) -> int:
     p = sub.add_parser("prepare-more", help="more train inputs of documents in no stored reference file")
     p.add_argument("--out", type=Path, default=SRC_DIR)
     p.add_argument("--parts", type=int, default=4)
-    for name in ("icpt", "deny", "event", "neg", "fig"):
-        p.add_argument(f"--{name}", type=int, default=0, help=f"sentence budget of the train_{name} pool")
+    for name in POOLS:
+        p.add_argument(f"--{name.replace('_', '-')}", type=int, default=0, help=f"sentence budget of the train_{name} pool")
     p = sub.add_parser("sample-agreement", help="draw whole train documents for the second pass")
     p.add_argument("inputs", nargs="+", type=Path)
     p.add_argument("--out", type=Path, default=SRC_DIR / "input-pass2.txt")
@@ -559,7 +576,7 @@ def _main(argv=None) -> int:
         sys.stdout.write(f"{args.out}: {prepare_extra(args.out, args.inputs)} sentences\n")
         return 0
     if args.cmd == "prepare-more":
-        budgets = {f"train_{k}": getattr(args, k) for k in ("icpt", "deny", "event", "neg", "fig")}
+        budgets = {f"train_{k}": getattr(args, k) for k in POOLS}
         for name, n in prepare_more(args.out, args.parts, budgets).items():
             sys.stdout.write(f"{args.out / name}: {n} sentences\n")
         return 0
