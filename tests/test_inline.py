@@ -40,6 +40,15 @@ def test_read_inline_collects_errors_with_lines(tmp_path):
         read_inline(p, LabelSchema())
 
 
+def test_a_line_cut_through_a_letter_is_named_not_a_traceback(tmp_path):
+    p = tmp_path / "x.txt"
+    good = "### doc: t-001\nattack | قصف <LOCATION>حمص</LOCATION>\n".encode("utf-8")
+    p.write_bytes(good + "- | نص".encode("utf-8")[:-1] + b"\n")
+    errors = []
+    read_inline(p, LabelSchema(), errors)
+    assert [str(e) for e in errors] == [f"{p}:3: not UTF-8; nothing after this line was read"]
+
+
 def test_split_by_article_keeps_articles_whole():
     from rasd.records import Record
 

@@ -6,6 +6,7 @@ Annotators write ``LABELS | text with <TYPE>tags</TYPE>``; offsets are computed 
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import re
 import sys
@@ -79,13 +80,18 @@ def parse_line(body: str, schema: LabelSchema) -> tuple[list[str], str, list[Spa
 def iter_inline(path, errors_for) -> Iterator[tuple[int, str, str]]:
     """(line, header value, sentence line) for each sentence under a ``### doc:``/``### url:`` header.
 
-    Comment and blank lines are skipped; a sentence before any header is reported through
-    ``errors_for(lineno, problem)``.
+    Comment and blank lines are skipped; a sentence before any header, and a file that is not
+    UTF-8, are reported through ``errors_for(lineno, problem)``.
     """
-    header = None
-    with open(path, encoding="utf-8") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            line = raw.rstrip("\n")
+    header, raw = None, Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:  # an editor's cut through a two-byte letter: name the line
+        errors_for(raw.count(b"\n", 0, exc.start) + 1, "not UTF-8; nothing after this line was read")
+        return
+    with io.StringIO(text, newline=None) as fh:
+        for lineno, raw_line in enumerate(fh, 1):
+            line = raw_line.rstrip("\n")
             if not line.strip():
                 continue
             m = DOC.match(line)
