@@ -105,9 +105,9 @@ def _profile(doc: Document) -> dict:
     for s in sents:
         if _CUES["interception"].search(s) and _CUES["missile"].search(s):
             hits["interception"] += 1
-        if _CUES["denial"].search(s) and (_CUES["attack"].search(s) or _CUES["casualty"].search(s)):
-            hits["denial"] += 1
         violent = bool(_CUES["attack"].search(s) or _CUES["casualty"].search(s))
+        if _CUES["denial"].search(s) and violent:
+            hits["denial"] += 1
         if _CUES["denial_phrase"].search(s) and violent:
             hits["denial_phrase"] += 1
         hits["denial_plain"] += bool(_DENIAL_ANY.search(s)) and not violent
@@ -269,9 +269,7 @@ def prepare_more(out_dir: Path, parts: int, budgets: dict, seed: int = 2027) -> 
     test budgets are always 0: the test set is never grown from the same pools after the fact).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    b = {"train_icpt": 0, "train_deny": 0, "train_event": 0, "train_neg": 0, "train_fig": 0,
-         "train_deny_phrase": 0, "train_deny_plain": 0, **budgets,
-         "test_snn": 0, "test_fig": 0}
+    b = {**{f"train_{k}": 0 for k in POOLS}, **budgets, "test_snn": 0, "test_fig": 0}
     chosen = select_documents(seed, b, annotated_keys())["train"]
     return {f"input-more-{k}.txt": write_sources(docs, out_dir / f"input-more-{k}.txt")
             for k, docs in enumerate(_balanced(chosen, parts), 1)}
